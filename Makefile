@@ -13,8 +13,11 @@ RATE ?= 0.5
 SEED ?= 42
 PROFILE ?= auto
 RUNS_DIR ?= runs
+RATES ?= 0 0.1 0.3 0.5 0.6 0.8
+SEEDS ?= 42 43 44
+JOBS ?= 1
 
-.PHONY: env test run export clean-venv
+.PHONY: env test run sweep figures bench export clean-venv
 
 env: $(STAMP)
 
@@ -30,7 +33,7 @@ $(STAMP): requirements.lock setup.py settings.ini
 	touch $@
 
 test: env
-	export LDMISS_RUNS_DIR=$$(mktemp -d)
+	export LDMISS_RUNS_DIR=$$(mktemp -d) LDMISS_FIGURES_DIR=$$(mktemp -d)
 	$(PY) .ci/check_repo.py
 	$(PY) .ci/test_notebooks.py
 
@@ -40,6 +43,20 @@ run: env
 	$(VENV)/bin/papermill nbs/run.ipynb "$$out/run.ipynb" --cwd nbs -k python3 \
 	  -p dataset $(DATASET) -p mechanism $(MECHANISM) -p rate $(RATE) -p seed $(SEED) -p profile $(PROFILE) -p runs_dir $(RUNS_DIR)
 	echo "run folder: $$out"
+
+# Every (rate, seed) whose metrics.json is not complete; failures are listed at the end and do not stop the others.
+sweep: env
+	$(PY) -m ldmiss.experiment --dataset $(DATASET) --mechanism $(MECHANISM) --profile $(PROFILE) --runs-dir $(RUNS_DIR) \
+	  --rates $(RATES) --seeds $(SEEDS) --jobs $(JOBS)
+
+# The paper's figures from every complete run under runs/ (HTML, and PNG where a browser for export exists).
+figures: env
+	mkdir -p runs/figures
+	$(VENV)/bin/papermill nbs/results.ipynb runs/figures/results.ipynb --cwd nbs -k python3 -p runs_dir $(RUNS_DIR)
+
+# Throughput of the Table 1 networks (project code vs naive PyTorch) and the projected GPU-hours; one JSON line.
+bench: env
+	$(PY) -m ldmiss.bench --out runs/bench/bench.json
 
 export: env
 	$(VENV)/bin/nbdev_export && $(VENV)/bin/nbdev_clean
