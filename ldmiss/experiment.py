@@ -368,7 +368,7 @@ def metrics_complete(path) -> bool:
     return (all(all(f in m['generation'].get(k, {}) for f in GEN_FIELDS) for k in GENERATION_METHODS) and
             all(all(f in m['imputation'].get(k, {}) for f in IMP_FIELDS) for k in IMPUTATION_METHODS))
 
-# %% ../nbs/10_experiment.ipynb #4280d8a1
+# %% ../nbs/10_experiment.ipynb #9cea6a27
 def run_experiment(dataset='mnist', mechanism='mcar', rate=0.5, seed=42, profile='auto', runs_dir='runs', progress=True) -> dict:
     "Train, generate, impute and score one experiment (every stage cached); return its metrics."
     exp = Experiment(dataset, mechanism, rate, seed, profile, runs_dir, progress=progress)
@@ -389,7 +389,9 @@ def _run_command(params: dict, runs_dir, notebook: bool) -> list:
 def sweep(rates, seeds, dataset='mnist', mechanism='mcar', profile='auto', runs_dir='runs',
           jobs: int = 1,  # experiments run side by side (e.g. several per GPU)
           notebook: bool = True,  # run through papermill (else the module CLI)
-          log=print) -> dict:
+          log=print,
+          command=None,  # command(params, runs_dir, notebook) -> argv; default: papermill or the module CLI
+         ) -> dict:
     "Run every (rate, seed) not yet complete; return {'done': [...], 'skipped': [...], 'failed': [...]}."
     grid = [check_params(dataset, mechanism, r, s, profile) for r in rates for s in seeds]   # all checked before any work
     todo, res = [], dict(done=[], skipped=[], failed=[])
@@ -410,7 +412,7 @@ def sweep(rates, seeds, dataset='mnist', mechanism='mcar', profile='auto', runs_
         while len(running) >= max(1, jobs): reap(False); time.sleep(1)
         logf = open(run_dir_for(p, runs_dir) / 'run.log', 'w')
         log(f'starting {key}')
-        running.append((key, subprocess.Popen(_run_command(p, runs_dir, notebook), stdout=logf, stderr=subprocess.STDOUT, cwd=project_root()), logf))
+        running.append((key, subprocess.Popen((command or _run_command)(p, runs_dir, notebook), stdout=logf, stderr=subprocess.STDOUT, cwd=project_root()), logf))
     reap(True)
     log(f"sweep: {len(res['done'])} finished, {len(res['skipped'])} already complete, {len(res['failed'])} failed"
         + (f": {', '.join(res['failed'])}" if res['failed'] else ''))
