@@ -13,7 +13,7 @@ from .masks import zero_impute
 # %% auto #0
 __all__ = ['VAE_CONFIGS', 'BETA_KL', 'ResBlock', 'AttnBlock', 'Encoder', 'Decoder', 'VAE', 'masked_sq_error', 'kl_diag_normal',
            'vae_loss', 'encode_images', 'set_latent_scale', 'latent_decoder', 'impute_autoencoder', 'impute_ldm',
-           'generate_ldm']
+           'generate_ldm', 'LDMissImputer']
 
 # %% ../nbs/07_vae.ipynb #12d91867
 class ResBlock(nn.Module):
@@ -162,3 +162,69 @@ def generate_ldm(score_fn, sde, vae: VAE, n: int, *, n_steps: int = 1000, genera
                 generator=generator, device=device)
     vae.eval()
     return from_net(vae.decode(zs / vae.latent_scale)).clamp(0, 1)
+
+# %% ../nbs/07_vae.ipynb #76487c44
+class LDMissImputer:
+    "Fit LDMiss on incomplete images (NaN = missing) and impute new ones."
+    def __init__(self, vae_config: dict | None = None,  # `VAE` arguments (default: the paper configuration)
+                 unet_config: dict | None = None,  # latent `UNet` arguments (default: Table 1 latent, adapted to the latent size)
+                 vae_epochs: int = 50, ldm_epochs: int = 50, batch_size: int = 256,
+                 vae_lr: float = 5e-4, ldm_lr: float = 9.05e-5,
+                 n_steps: int = 1000,  # sampler steps for `impute`
+                 fill: float = 0.0,  # value the VAE sees at missing pixels
+                 seed: int = 0, device=None, progress: bool = True):
+        self.vae_config, self.unet_config = dict(vae_config or VAE_CONFIGS['paper']), unet_config
+        self.vae_epochs, self.ldm_epochs, self.batch_size = vae_epochs, ldm_epochs, batch_size
+        self.vae_lr, self.ldm_lr, self.n_steps, self.fill = vae_lr, ldm_lr, n_steps, fill
+        self.seed, self.device, self.progress = seed, device, progress
+        self.vae = self.score_net = None
+
+    @staticmethod
+    def _split(X):
+        "NaN-marked images → (zero-filled float32 tensor, bool mask True = observed), after validation."
+        x = torch.as_tensor(X).float()
+        if x.ndim != 4: raise ValueError(f'expected images [N, C, H, W], got shape {tuple(x.shape)}')
+        if x.shape[-1] % 4 or x.shape[-2] % 4: raise ValueError(f'H and W must be divisible by 4, got {tuple(x.shape[-2:])}')
+        mask = ~torch.isnan(x)
+        obs = x[mask]
+        if obs.numel() and (obs.min() < 0 or obs.max() > 1): raise ValueError('observed pixels must lie in [0, 1] (NaN marks missing ones)')
+        if torch.isinf(x).any(): raise ValueError('images contain inf')
+        return torch.where(mask, x, torch.zeros(())), mask
+
+    def fit(self, X):
+        "Train the masked β-VAE, then the latent diffusion model, on incomplete images `X` (NaN = missing)."
+        from ldmiss.train import train
+        from ldmiss.unet import UNet, LATENT_UNET
+        from ldmiss.sde import VPSDE, denoising_loss, score_from_eps
+        from ldmiss.core import get_device
+        x, mask = self._split(X)
+        dev = get_device(self.device)
+        torch.manual_seed(self.seed)
+        r = train(VAE(in_channels=x.shape[1], **self.vae_config), vae_loss, (x, mask), epochs=self.vae_epochs,
+                  batch_size=self.batch_size, lr=self.vae_lr, seed=self.seed, device=dev, desc='vae', progress=self.progress)
+        vae = r.ema.module.eval()
+        z = encode_images(vae, x.to(dev), mask.to(dev), fill=self.fill)
+        set_latent_scale(vae, z)
+        h, w = x.shape[-2] // 4, x.shape[-1] // 4
+        cfg = self.unet_config or {**LATENT_UNET, 'in_channels': vae.z_channels, 'image_size': h,
+                                   'attn_resolutions': (h,) if h == w else ()}
+        self.sde = VPSDE()
+        sde = self.sde
+        torch.manual_seed(self.seed + 1)
+        rl = train(UNet(**cfg), lambda model, b, g: denoising_loss(model, sde, b[0], g), (z * vae.latent_scale,),
+                   epochs=self.ldm_epochs, batch_size=self.batch_size, lr=self.ldm_lr, seed=self.seed + 1, device=dev,
+                   desc='latent', progress=self.progress)
+        self.vae, self.score_net, self.channels = vae, rl.ema.module.eval().requires_grad_(False), x.shape[1]
+        self.score_fn = score_from_eps(self.score_net, sde)
+        return self
+
+    def impute(self, X, batch_size: int = 500, generator: torch.Generator | None = None):
+        "`X` with its NaN pixels filled by LDMiss guided sampling (numpy in, numpy out; torch in, torch out)."
+        if self.vae is None: raise RuntimeError('call fit() first')
+        x, mask = self._split(X)
+        if x.shape[1] != self.channels: raise ValueError(f'fitted on {self.channels} channels, got {x.shape[1]}')
+        dev = next(self.vae.parameters()).device
+        gen = generator or torch.Generator(dev).manual_seed(self.seed + 2)
+        out = torch.cat([impute_ldm(self.score_fn, self.sde, self.vae, x[i:i + batch_size].to(dev), mask[i:i + batch_size].to(dev),
+                                    n_steps=self.n_steps, generator=gen, fill=self.fill).cpu() for i in range(0, len(x), batch_size)])
+        return out if torch.is_tensor(X) else out.numpy()
