@@ -12,7 +12,8 @@ MECHANISM ?= mcar
 RATE ?= 0.5
 SEED ?= 42
 PROFILE ?= auto
-RUNS_DIR ?= runs
+# RUNS_DIR empty: $$LDMISS_RUNS_DIR if set, else runs/
+RUNS_DIR ?=
 RATES ?= 0 0.1 0.3 0.5 0.6 0.8
 SEEDS ?= 42 43 44
 JOBS ?= 1
@@ -37,22 +38,22 @@ test: env
 	$(PY) .ci/check_repo.py
 	$(PY) .ci/test_notebooks.py
 
+# The parameters are checked (a clear error, nothing written) before papermill starts.
 run: env
-	$(PY) -c "from ldmiss.experiment import check_params as c; c('$(DATASET)', '$(MECHANISM)', $(RATE), $(SEED), '$(PROFILE)')"
-	out=$$($(PY) -c "from ldmiss.experiment import check_params as c, run_dir_for as r; print(r(c('$(DATASET)', '$(MECHANISM)', $(RATE), $(SEED), '$(PROFILE)'), '$(RUNS_DIR)'))")
+	out=$$($(PY) -c "from ldmiss.runs import check_params as c, run_dir_for as r; print(r(c('$(DATASET)', '$(MECHANISM)', $(RATE), $(SEED), '$(PROFILE)'), '$(RUNS_DIR)' or None))")
 	$(VENV)/bin/papermill nbs/run.ipynb "$$out/run.ipynb" --cwd nbs -k python3 \
-	  -p dataset $(DATASET) -p mechanism $(MECHANISM) -p rate $(RATE) -p seed $(SEED) -p profile $(PROFILE) -p runs_dir $(RUNS_DIR)
+	  -p dataset $(DATASET) -p mechanism $(MECHANISM) -p rate $(RATE) -p seed $(SEED) -p profile $(PROFILE) $(if $(RUNS_DIR),-p runs_dir $(RUNS_DIR))
 	echo "run folder: $$out"
 
 # Every (rate, seed) whose metrics.json is not complete; failures are listed at the end and do not stop the others.
 sweep: env
-	$(PY) -m ldmiss.experiment --dataset $(DATASET) --mechanism $(MECHANISM) --profile $(PROFILE) --runs-dir $(RUNS_DIR) \
+	$(PY) -m ldmiss.sweep --dataset $(DATASET) --mechanism $(MECHANISM) --profile $(PROFILE) $(if $(RUNS_DIR),--runs-dir $(RUNS_DIR)) \
 	  --rates $(RATES) --seeds $(SEEDS) --jobs $(JOBS)
 
 # The paper's figures from every complete run under runs/ (HTML, and PNG where a browser for export exists).
 figures: env
 	mkdir -p runs/figures
-	$(VENV)/bin/papermill nbs/results.ipynb runs/figures/results.ipynb --cwd nbs -k python3 -p runs_dir $(RUNS_DIR)
+	$(VENV)/bin/papermill nbs/results.ipynb runs/figures/results.ipynb --cwd nbs -k python3 -p runs_dir $(or $(RUNS_DIR),runs)
 
 # Throughput of the Table 1 networks (project code vs naive PyTorch) and the projected GPU-hours; one JSON line.
 bench: env

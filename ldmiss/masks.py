@@ -6,6 +6,7 @@
 from __future__ import annotations
 import math
 import torch
+from .core import check_choice, check_observed
 
 # %% auto #0
 __all__ = ['MECHANISMS', 'check_rate', 'mcar_mask', 'make_mask', 'zero_impute']
@@ -32,12 +33,11 @@ MECHANISMS = {'mcar': mcar_mask}
 
 def make_mask(mechanism: str, shape, rate: float, generator: torch.Generator | None = None, x=None) -> torch.Tensor:
     "Mask for `mechanism` (only 'mcar' today; value-dependent mechanisms will also receive the data `x`)."
-    if mechanism not in MECHANISMS:
-        raise ValueError(f"unknown missingness mechanism {mechanism!r}; choose one of {tuple(MECHANISMS)}")
+    check_choice('missingness mechanism', mechanism, MECHANISMS)
     return MECHANISMS[mechanism](shape, rate, generator=generator)
 
 # %% ../nbs/02_masks.ipynb #e170ef2e
 def zero_impute(x: torch.Tensor, mask: torch.Tensor, fill: float = 0.0) -> torch.Tensor:
     "Keep observed entries of `x` (mask True) and set missing ones to `fill`."
-    if mask.shape != x.shape: raise ValueError(f"mask shape {tuple(mask.shape)} does not match x {tuple(x.shape)}")
-    return torch.where(mask.bool(), x, torch.as_tensor(fill, dtype=x.dtype, device=x.device))
+    check_observed(x, mask, 'x')
+    return torch.where(mask, x, torch.as_tensor(fill, dtype=x.dtype, device=x.device))

@@ -6,21 +6,16 @@
 from __future__ import annotations
 import torch
 from tqdm.auto import tqdm
-from .sde import VPSDE, append_dims, check_generator
+from .core import check_int, check_observed, check_generator, get_device
+from .sde import VPSDE, append_dims
 
 # %% auto #0
 __all__ = ['time_grid', 'sample', 'impute_replacement', 'rescale_to_norm', 'impute_guided']
 
 # %% ../nbs/06_sampling.ipynb #a8a57e7a
-def _check_steps(n_steps) -> int:
-    "`n_steps` as an int, or `ValueError` unless it is an int >= 2."
-    if isinstance(n_steps, bool) or not isinstance(n_steps, int) or n_steps < 2:
-        raise ValueError(f"n_steps must be an int >= 2, got {n_steps!r}")
-    return n_steps
-
 def time_grid(sde: VPSDE, n_steps: int, device=None, dtype: torch.dtype = torch.float32) -> dict:
     "Per-step tensors on `device`: grid times `t`, step sizes `dt`, `beta`, `alpha`/`sigma` at `t` and at the next time."
-    n_steps = _check_steps(n_steps)
+    n_steps = check_int('n_steps', n_steps, 2)
     t = torch.linspace(sde.T, sde.eps, n_steps, dtype=torch.float64)
     t_next = torch.cat([t[1:], t.new_zeros(1)])  # the last step goes from tau to 0
     dt = t - t_next
@@ -51,13 +46,6 @@ def _check_shape(shape, name: str = 'shape') -> tuple:
         raise ValueError(f"{name} must be a sequence of positive ints, got {shape!r}")
     return shape
 
-def _resolve_device(device, generator) -> torch.device:
-    "The sampling device: `device`, else the generator's, else the CPU; the generator must live there."
-    dev = torch.device(device) if device is not None else (torch.device(generator.device) if generator is not None
-                                                          else torch.device('cpu'))
-    check_generator(generator, dev)
-    return dev
-
 def sample(score_fn,  # `score_fn(x, t) -> tensor like x`, t a float `[B]`
            sde: VPSDE,
            shape,  # `[B, ...]` of the samples
@@ -70,8 +58,8 @@ def sample(score_fn,  # `score_fn(x, t) -> tensor like x`, t a float `[B]`
     "Draw `shape[0]` samples by Euler–Maruyama on the reverse SDE from t = 1 to τ, then a noise-free step to 0."
     shape = _check_shape(shape)
     if len(shape) < 2: raise ValueError(f"shape must be [B, ...] with at least 2 dims, got {shape!r}")
-    n_steps = _check_steps(n_steps)
-    dev = _resolve_device(device, generator)
+    n_steps = check_int('n_steps', n_steps, 2)
+    dev = get_device(device, generator, default='cpu')
     g = time_grid(sde, n_steps, dev)
     ts = g['t'][:, None].expand(n_steps, shape[0]).contiguous()
     x = sde.prior_sampling(shape, generator=generator, device=dev)
@@ -83,19 +71,6 @@ def sample(score_fn,  # `score_fn(x, t) -> tensor like x`, t a float `[B]`
     return x
 
 # %% ../nbs/06_sampling.ipynb #e169b9b3
-def _check_obs(x_obs, mask) -> None:
-    "Validate `x_obs` (floating `[B, ...]`) and `mask` (bool, same shape and device), else `ValueError`."
-    if not torch.is_tensor(x_obs) or not x_obs.is_floating_point():
-        raise ValueError(f"x_obs must be a floating tensor, got "
-                         f"{x_obs.dtype if torch.is_tensor(x_obs) else type(x_obs).__name__}")
-    if x_obs.ndim < 2: raise ValueError(f"x_obs must be [B, ...] with at least 2 dims, got {tuple(x_obs.shape)}")
-    if not torch.is_tensor(mask) or mask.dtype != torch.bool:
-        raise ValueError(f"mask must be a bool tensor (True = observed), got "
-                         f"{mask.dtype if torch.is_tensor(mask) else type(mask).__name__}")
-    if mask.shape != x_obs.shape:
-        raise ValueError(f"mask shape {tuple(mask.shape)} does not match x_obs {tuple(x_obs.shape)}")
-    if mask.device != x_obs.device: raise ValueError(f"mask is on {mask.device} but x_obs is on {x_obs.device}")
-
 def impute_replacement(score_fn,  # `score_fn(x, t) -> tensor like x`
                        sde: VPSDE,
                        x_obs: torch.Tensor,  # `[B, ...]`, observed values (others ignored)
@@ -106,8 +81,8 @@ def impute_replacement(score_fn,  # `score_fn(x, t) -> tensor like x`
                        progress: bool = False  # show a tqdm bar over steps
                       ) -> torch.Tensor:
     "Complete `x_obs` by replacement: after each reverse step, observed entries become a fresh α_t x_obs + σ_t z."
-    _check_obs(x_obs, mask)
-    n_steps = _check_steps(n_steps)
+    check_observed(x_obs, mask)
+    n_steps = check_int('n_steps', n_steps, 2)
     dev, dtype, shape = x_obs.device, x_obs.dtype, x_obs.shape
     check_generator(generator, dev)
     g = time_grid(sde, n_steps, dev, dtype)
@@ -165,9 +140,9 @@ def impute_guided(score_fn,  # `score_fn(x, t) -> tensor like x`, in the diffusi
                   progress: bool = False  # show a tqdm bar over steps
                  ) -> torch.Tensor:
     "Complete `x_obs` by self-guided reverse sampling (guidance rescaled per sample to ‖s‖); observed entries pasted back."
-    _check_obs(x_obs, mask)
+    check_observed(x_obs, mask)
     latent_shape = _check_latent(decoder, latent_shape)
-    n_steps = _check_steps(n_steps)
+    n_steps = check_int('n_steps', n_steps, 2)
     dev, dtype = x_obs.device, x_obs.dtype
     check_generator(generator, dev)
     shape = x_obs.shape if decoder is None else (x_obs.shape[0], *latent_shape)

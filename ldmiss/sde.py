@@ -6,24 +6,17 @@
 from __future__ import annotations
 import math
 import torch
+from .core import to_net, check_observed, check_generator, get_device
 
 # %% auto #0
-__all__ = ['append_dims', 'check_generator', 'VPSDE', 'denoising_loss', 'missdiff_loss', 'score_from_eps']
+__all__ = ['append_dims', 'VPSDE', 'denoising_loss', 'missdiff_loss', 'denoising_batch_loss', 'missdiff_batch_loss',
+           'score_from_eps', 'eps_score_fn']
 
 # %% ../nbs/03_sde.ipynb #23c08275
 def append_dims(v: torch.Tensor, ndim: int) -> torch.Tensor:
     "View `v` (e.g. `[B]`) with trailing singleton dimensions so that it has `ndim` dimensions (`[B, 1, …, 1]`)."
     if v.ndim > ndim: raise ValueError(f"cannot append dims: tensor has {v.ndim} dims, target is {ndim}")
     return v.reshape(*v.shape, *([1] * (ndim - v.ndim)))
-
-def check_generator(generator: torch.Generator | None, device: torch.device) -> None:
-    "Raise `ValueError` unless `generator` is None or lives on `device` (random numbers are drawn where the data is)."
-    if generator is None: return
-    gd, d = torch.device(generator.device), torch.device(device)
-    same = gd.type == d.type and (gd.index or 0) == (d.index or 0)
-    if not same:
-        raise ValueError(f"generator is on {gd} but the data is on {d}; "
-                         f"create it there, e.g. torch.Generator(device='{d}').manual_seed(seed)")
 
 # %% ../nbs/03_sde.ipynb #39a0a275
 def _as_time(t) -> torch.Tensor:
@@ -87,9 +80,7 @@ class VPSDE:
     def prior_sampling(self, shape, generator: torch.Generator | None = None, device=None,
                        dtype: torch.dtype = torch.float32) -> torch.Tensor:
         "Draw from the prior p_1 ≈ N(0, I) on `device` (default: the generator's device, else the CPU)."
-        if device is None: device = generator.device if generator is not None else torch.device('cpu')
-        device = torch.device(device)
-        check_generator(generator, device)
+        device = get_device(device, generator, default='cpu')
         return torch.randn(tuple(shape), generator=generator, device=device, dtype=dtype)
 
 # %% ../nbs/03_sde.ipynb #cdcabfeb
@@ -122,14 +113,6 @@ def denoising_loss(model,  # ε-network, called as `model(x_t, t)`
     return _eps_residual(model, sde, x0, generator).pow(2).mean()
 
 # %% ../nbs/03_sde.ipynb #f52f7652
-def _check_mask(mask, x: torch.Tensor, name: str = 'x') -> None:
-    "Raise `ValueError` unless `mask` is a bool tensor with the shape and device of `x`."
-    if not torch.is_tensor(mask) or mask.dtype != torch.bool:
-        raise ValueError(f"mask must be a bool tensor (True = observed), got "
-                         f"{mask.dtype if torch.is_tensor(mask) else type(mask).__name__}")
-    if mask.shape != x.shape: raise ValueError(f"mask shape {tuple(mask.shape)} does not match {name} {tuple(x.shape)}")
-    if mask.device != x.device: raise ValueError(f"mask is on {mask.device} but {name} is on {x.device}")
-
 def missdiff_loss(model,  # ε-network, called as `model(x_t, t)`
                   sde: VPSDE,
                   x0: torch.Tensor,  # zero-imputed batch `[B, ...]` in network scale
@@ -137,11 +120,20 @@ def missdiff_loss(model,  # ε-network, called as `model(x_t, t)`
                   generator: torch.Generator | None = None  # on `x0`'s device
                  ) -> torch.Tensor:
     "Paper eq. 3: ε-MSE on observed entries, each sample normalised by its observed count, mean over the batch."
-    _check_mask(mask, x0, 'x0')
+    check_observed(x0, mask, 'x0')
     r = _eps_residual(model, sde, x0, generator)
     sq = torch.where(mask, r, torch.zeros((), dtype=r.dtype, device=r.device)).pow(2)  # mask first: inf·0 never meets a gradient
     per_sample = sq.flatten(1).sum(1) / mask.flatten(1).sum(1).clamp_min(1).to(r.dtype)
     return per_sample.mean()
+
+# %% ../nbs/03_sde.ipynb #4e1b7c9a
+def denoising_batch_loss(sde: VPSDE):
+    "`denoising_loss` as the trainer's `loss_fn(model, batch, generator)`, for batches `(x,)` in the network's scale."
+    return lambda model, batch, generator: denoising_loss(model, sde, batch[0], generator)
+
+def missdiff_batch_loss(sde: VPSDE):
+    "`missdiff_loss` as the trainer's `loss_fn`, for batches `(x, mask)` of zero-imputed images in [0, 1]."
+    return lambda model, batch, generator: missdiff_loss(model, sde, to_net(batch[0]), batch[1], generator)
 
 # %% ../nbs/03_sde.ipynb #cf96cbf8
 def score_from_eps(model,  # ε-network, called as `model(x, t)`
@@ -149,4 +141,15 @@ def score_from_eps(model,  # ε-network, called as `model(x, t)`
     "Turn an ε-prediction network into a score function `score_fn(x, t) = −ε̂(x, t)/σ_t`."
     def score_fn(x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
         return -model(x, t) / append_dims(sde.sigma(t), x.ndim)
+    return score_fn
+
+def eps_score_fn(model,  # ε-network, called as `model(x, t)`
+                 sde: VPSDE,
+                 amp: bool = False  # evaluate the network under bf16 autocast (CUDA only)
+                ):
+    "`score_from_eps`, optionally under bf16 autocast on CUDA, returning float32 scores."
+    sf = score_from_eps(model, sde)
+    if not amp: return sf
+    def score_fn(x, t):
+        with torch.autocast('cuda', dtype=torch.bfloat16): return sf(x, t).float()
     return score_fn

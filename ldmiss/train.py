@@ -12,10 +12,10 @@ import torch
 from torch import nn
 from torch.optim.swa_utils import AveragedModel
 from tqdm.auto import tqdm
-from .core import get_device, atomic_torch_save, torch_load_checked
+from .core import get_device, atomic_torch_save, torch_load_checked, check_int, stable_seed
 
 # %% auto #0
-__all__ = ['TrainResult', 'ema_warmup_multi_avg_fn', 'train']
+__all__ = ['TRAIN_KEYS', 'TrainResult', 'ema_warmup_multi_avg_fn', 'train', 'fit_network']
 
 # %% ../nbs/05_train.ipynb #078447e4
 @dataclass
@@ -38,7 +38,7 @@ def _check_data(data, batch_size) -> tuple:
     n = len(data[0])
     if any(len(t) != n for t in data): raise ValueError(f'data tensors differ in length: {[len(t) for t in data]}')
     if n == 0: raise ValueError('data is empty')
-    if batch_size < 1: raise ValueError(f'batch_size must be >= 1, got {batch_size}')
+    check_int('batch_size', batch_size)
     return data
 
 # %% ../nbs/05_train.ipynb #698d2904
@@ -72,7 +72,7 @@ def train(model: nn.Module,
           desc: str = 'train', progress: bool = True) -> TrainResult:
     "Train `model` on `data` with Adam and an EMA of the weights, checkpointing and resuming per epoch."
     data = _check_data(data, batch_size)
-    if epochs < 0: raise ValueError(f'epochs must be >= 0, got {epochs}')
+    check_int('epochs', epochs, 0)
     dev = get_device(device)
     cuda = dev.type == 'cuda'
     amp = cuda if amp is None else amp
@@ -138,3 +138,21 @@ def _check_finite(step_losses, upto, epoch, steps, window):
         raise FloatingPointError(f'non-finite loss {step_losses[first].item()} at step {epoch * steps + first + 1} '
                                  f'(epoch {epoch + 1}, step {first + 1} of {steps}): training stopped; '
                                  'lower the learning rate or check the data for NaN/inf')
+
+# %% ../nbs/05_train.ipynb #0d6f6a3b
+TRAIN_KEYS = ('epochs', 'batch_size', 'lr', 'ema_decay')  # what a network's settings must give `train`
+
+def fit_network(build: Callable[[], nn.Module],  # makes the network; called after seeding
+                loss_fn: Callable,  # loss_fn(model, batch, generator) -> scalar tensor
+                data,  # tensor or tuple of tensors, as for `train`
+                cfg: dict,  # `TRAIN_KEYS`, optionally `compile`; other keys (the network's own) are ignored
+                *, name: str,  # names the checkpoint `<ckpt_dir>/<name>.pt`, the seeds and the progress bar
+                seed: int, ckpt_dir: str | Path | None = None, device=None, progress: bool = True) -> TrainResult:
+    "Build a network with initial weights drawn from `(seed, name)` and train it with the options in `cfg` (resumable)."
+    missing = [k for k in TRAIN_KEYS if k not in cfg]
+    if missing: raise ValueError(f'settings of {name!r} lack {missing}')
+    torch.manual_seed(stable_seed(seed, name, 'init'))
+    net = build()
+    return train(net, loss_fn, data, epochs=cfg['epochs'], batch_size=cfg['batch_size'], lr=cfg['lr'],
+                 ema_decay=cfg['ema_decay'], ckpt_path=Path(ckpt_dir) / f'{name}.pt' if ckpt_dir is not None else None,
+                 seed=stable_seed(seed, name), device=device, compile=cfg.get('compile', False), desc=name, progress=progress)

@@ -10,8 +10,8 @@ from torch import nn
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['PIXEL_UNET', 'LATENT_UNET', 'timestep_embedding', 'ResBlock', 'AttnBlock', 'Downsample', 'Upsample', 'UNet',
-           'small_config', 'count_params']
+__all__ = ['PIXEL_UNET', 'LATENT_UNET', 'timestep_embedding', 'ResBlock', 'AttnBlock', 'Downsample', 'Upsample', 'small_config',
+           'count_params', 'UNet']
 
 # %% ../nbs/04_unet.ipynb #e982028c
 def timestep_embedding(labels: torch.Tensor,  # float labels [B] (the U-Net passes 999·t)
@@ -83,6 +83,24 @@ class Upsample(nn.Module):
         super().__init__()
         self.conv = _init(nn.Conv2d(ch, ch, 3, padding=1))
     def forward(self, x: torch.Tensor, size) -> torch.Tensor: return self.conv(F.interpolate(x, size=size, mode='nearest'))
+
+# %% ../nbs/04_unet.ipynb #5d456931
+PIXEL_UNET = dict(in_channels=1, image_size=28, base_channels=48, channel_mult=(1, 2, 4), num_res_blocks=3,
+                  attn_resolutions=(), dropout=0.12, groups=16)
+LATENT_UNET = dict(in_channels=2, image_size=7, base_channels=64, channel_mult=(1, 2), num_res_blocks=2,
+                   attn_resolutions=(7,), dropout=0.08, groups=16)
+
+def small_config(cfg: dict,  # a full configuration, e.g. `PIXEL_UNET`
+                 base_channels: int = 16,  # shrunk width
+                 num_res_blocks: int = 1,  # shrunk depth
+                 groups: int = 4,  # GroupNorm groups that divide the shrunk width
+                 **overrides) -> dict:
+    "A copy of `cfg` shrunk for fast CPU tests: same input, resolutions and attention placement."
+    return {**cfg, 'base_channels': base_channels, 'num_res_blocks': num_res_blocks, 'groups': groups, **overrides}
+
+def count_params(model: nn.Module, trainable_only: bool = True) -> int:
+    "Number of (trainable) parameters of `model`."
+    return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
 
 # %% ../nbs/04_unet.ipynb #c5d0b084
 def _check_unet_config(in_channels, image_size, base_channels, channel_mult, num_res_blocks, attn_resolutions, dropout, groups):
@@ -170,21 +188,3 @@ class UNet(nn.Module):
             h = level.attn(h)
             if level.upsample is not None: h = level.upsample(h, hs[-1].shape[-2:])
         return self.conv_out(F.silu(self.norm_out(h))).to(x.dtype)
-
-# %% ../nbs/04_unet.ipynb #5d456931
-PIXEL_UNET = dict(in_channels=1, image_size=28, base_channels=48, channel_mult=(1, 2, 4), num_res_blocks=3,
-                  attn_resolutions=(), dropout=0.12, groups=16)
-LATENT_UNET = dict(in_channels=2, image_size=7, base_channels=64, channel_mult=(1, 2), num_res_blocks=2,
-                   attn_resolutions=(7,), dropout=0.08, groups=16)
-
-def small_config(cfg: dict,  # a full configuration, e.g. `PIXEL_UNET`
-                 base_channels: int = 16,  # shrunk width
-                 num_res_blocks: int = 1,  # shrunk depth
-                 groups: int = 4,  # GroupNorm groups that divide the shrunk width
-                 **overrides) -> dict:
-    "A copy of `cfg` shrunk for fast CPU tests: same input, resolutions and attention placement."
-    return {**cfg, 'base_channels': base_channels, 'num_res_blocks': num_res_blocks, 'groups': groups, **overrides}
-
-def count_params(model: nn.Module, trainable_only: bool = True) -> int:
-    "Number of (trainable) parameters of `model`."
-    return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
