@@ -10,8 +10,8 @@ from pathlib import Path
 import torch
 from torch import nn
 from tqdm.auto import tqdm
-from .core import (to_net, from_net, get_device, check_generator, check_int, check_observed, atomic_torch_save,
-                         torch_load_checked)
+from .core import to_net, from_net, get_device, atomic_torch_save, torch_load_checked
+from .core import check_generator, check_int, check_observed
 from .train import train, TrainResult
 
 # %% auto #0
@@ -38,7 +38,7 @@ class MLPDenoiser(nn.Module):
     def __init__(self, d_in: int,  # features per sample (784 for MNIST)
                  width: int = 1024):  # DiffPuter's hidden width; tests use tiny ones
         super().__init__()
-        if int(d_in) < 1: raise ValueError(f'd_in must be >= 1, got {d_in}')
+        check_int('d_in', d_in)
         if int(width) < 2 or width % 2: raise ValueError(f'width must be an even number >= 2, got {width}')
         self.d_in, self.width = int(d_in), int(width)
         w = self.width
@@ -290,7 +290,7 @@ def _resume(ckpt: Path | None, cfg: dict, fingerprint: dict, xo, mk) -> _EMState
     return _EMState(int(ck['iteration']), torch.where(mk, xo, ck['completed'].to(xo.device).float()), list(ck['history']),
                     ck['model'], ck['ema'])
 
-def _m_step(state: _EMState, cfg: dict, d: int, shape: tuple, ckpt_dir, dev, amp, compile, progress) -> TrainResult:
+def _m_step(state: _EMState, cfg: dict, d: int, shape: tuple, ckpt_dir, dev, progress) -> TrainResult:
     "Train the denoiser of iteration `state.iteration` on the completed data (fresh, or warm-started without `reinit`)."
     it, seeds = state.iteration, _iter_seeds(cfg['seed'], state.iteration)
     model = _build(d, shape, cfg['width'], cfg['sigma_data'], seeds['init'])
@@ -299,13 +299,13 @@ def _m_step(state: _EMState, cfg: dict, d: int, shape: tuple, ckpt_dir, dev, amp
     return train(model, _edm_train_loss, (flat,), epochs=cfg['epochs_per_m'],
                  batch_size=cfg['batch_size'], lr=cfg['lr'], ema_decay=cfg['ema_decay'],
                  ckpt_path=Path(ckpt_dir) / f'mstep{it + 1}.pt' if ckpt_dir is not None else None, seed=seeds['train'],
-                 device=dev, compile=compile, amp=amp, desc=f"DiffPuter M-step {it + 1}/{cfg['em_iters']}", progress=progress)
+                 device=dev, compile=cfg['compile'], amp=cfg['amp'], desc=f"DiffPuter M-step {it + 1}/{cfg['em_iters']}", progress=progress)
 
-def _e_step(sampler: nn.Module, state: _EMState, cfg: dict, xo, mk, amp, progress) -> torch.Tensor:
+def _e_step(sampler: nn.Module, state: _EMState, cfg: dict, xo, mk, progress) -> torch.Tensor:
     "Re-impute the training set from its observations; returns it with the imputations rounded to float16 (as stored)."
     gen = torch.Generator(xo.device).manual_seed(_iter_seeds(cfg['seed'], state.iteration)['estep'])
     new = diffputer_impute(sampler, xo, mk, k_draws=cfg['k_draws'], n_steps=cfg['n_steps'], n_resample=cfg['n_resample'],
-                           batch_size=cfg['sample_batch'], clip=cfg['clip'], generator=gen, amp=amp, progress=progress)
+                           batch_size=cfg['sample_batch'], clip=cfg['clip'], generator=gen, amp=cfg['amp'], progress=progress)
     return torch.where(mk, xo, new.half().float())   # exactly what a resumed run reloads
 
 def _save(ckpt: Path, state: _EMState, cfg: dict, fingerprint: dict) -> None:
@@ -315,7 +315,6 @@ def _save(ckpt: Path, state: _EMState, cfg: dict, fingerprint: dict) -> None:
                            completed=state.completed.half().cpu(), config=cfg, fingerprint=fingerprint,
                            seeds=[_iter_seeds(cfg['seed'], i) for i in range(state.iteration)], history=state.history), ckpt)
 
-#| export
 def fit_diffputer(x_obs: torch.Tensor,  # incomplete training data [N, ...] in [0, 1]; missing entries never read
                   mask: torch.Tensor,   # bool, True = observed
                   *, em_iters: int = 5,  # EM iterations (M-step + E-step each)
@@ -357,9 +356,9 @@ def fit_diffputer(x_obs: torch.Tensor,  # incomplete training data [N, ...] in [
     state = _resume(ckpt, cfg, fingerprint, xo, mk) or _EMState(0, _initial_fill(xo, mk, init_fill), [])
     while state.iteration < em_iters:
         t0 = time.perf_counter()
-        res = _m_step(state, cfg, d, shape, ckpt_dir, dev, amp, compile, progress)
+        res = _m_step(state, cfg, d, shape, ckpt_dir, dev, progress)
         t1 = time.perf_counter()
-        state.completed = _e_step(res.ema.module if use_ema else res.model, state, cfg, xo, mk, amp, progress)
+        state.completed = _e_step(res.ema.module if use_ema else res.model, state, cfg, xo, mk, progress)
         if dev.type == 'cuda': torch.cuda.synchronize(dev)
         h = dict(iteration=state.iteration + 1, m_loss=res.losses[-1] if res.losses else float('nan'),
                  m_seconds=t1 - t0, e_seconds=time.perf_counter() - t1)

@@ -9,8 +9,8 @@ from contextlib import contextmanager
 from functools import partial
 import torch
 from torch import nn
-from .core import (to_unit, to_net, from_net, get_device, stable_seed, atomic_write_json, atomic_torch_save,
-                         torch_load_checked, save_grid, check_choice)
+from .core import to_unit, to_net, from_net, get_device, stable_seed, save_grid, check_choice
+from .core import atomic_write_json, atomic_torch_save, torch_load_checked
 from .data import load_dataset
 from .masks import make_mask, mcar_mask, zero_impute
 from .sde import VPSDE, missdiff_batch_loss, eps_score_fn
@@ -21,8 +21,7 @@ from .vae import encode_images, impute_autoencoder
 from .ldm import LDMissFit, fit_ldmiss, impute_ldm, generate_ldm
 from .diffputer import DiffPuterResult, fit_diffputer, edm_sample, diffputer_impute
 from .metrics import load_classifier, reference_features, score_images, imputation_metrics, calibration_rows
-from .runs import (check_params, profile_settings, run_dir_for, write_config, GENERATION_METHODS,
-                         IMPUTATION_METHODS)
+from .runs import check_params, profile_settings, run_dir_for, write_config, GENERATION_METHODS, IMPUTATION_METHODS
 
 # %% auto #0
 __all__ = ['TEST_MASK_SEED', 'stage', 'Experiment', 'run_experiment']

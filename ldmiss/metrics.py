@@ -14,7 +14,7 @@ import torch.nn.functional as F
 from scipy.special import xlogy
 from tqdm.auto import tqdm
 import ldmiss
-from .core import to_unit, atomic_write_bytes, torch_load_checked, sha256_file, get_device, check_observed
+from .core import to_unit, atomic_write_bytes, torch_load_checked, sha256_file, get_device, check_int, check_observed
 from .data import load_dataset
 
 # %% auto #0
@@ -162,8 +162,8 @@ def classifier_outputs(images,  # float [N, 1, 28, 28] in [0, 1]
                        ) -> tuple[torch.Tensor, torch.Tensor]:
     "`(features float32 [N, 64], probs float64 [N, 10])` on the CPU, from one batched no-grad eval-mode pass."
     x = _images(images)
-    if batch_size < 1: raise ValueError(f"batch_size must be >= 1, got {batch_size}")
-    dev = torch.device(device) if device is not None else next(classifier.parameters()).device
+    check_int('batch_size', batch_size)
+    dev = get_device(device if device is not None else next(classifier.parameters()).device)
     classifier.to(dev)
     was_training = classifier.training
     classifier.eval()

@@ -6,7 +6,7 @@
 from __future__ import annotations
 import math
 import torch
-from .core import to_net, check_observed, check_generator, get_device
+from .core import to_net, check_int, check_observed, check_generator, get_device
 
 # %% auto #0
 __all__ = ['append_dims', 'VPSDE', 'denoising_loss', 'missdiff_loss', 'denoising_batch_loss', 'missdiff_batch_loss',
@@ -37,8 +37,7 @@ class VPSDE:
                 raise ValueError(f"{name} must be a finite number, got {v!r}")
         if not 0 <= beta_min < beta_max: raise ValueError(f"beta_min, beta_max must satisfy 0 <= beta_min < beta_max, got {beta_min!r}, {beta_max!r}")
         if not 0 < eps < 1: raise ValueError(f"eps (tau) must be in (0, 1), got {eps!r}")
-        if isinstance(N, bool) or not isinstance(N, int) or N < 2: raise ValueError(f"N must be an int >= 2, got {N!r}")
-        self.beta_min, self.beta_max, self.N, self.eps = float(beta_min), float(beta_max), N, float(eps)
+        self.beta_min, self.beta_max, self.N, self.eps = float(beta_min), float(beta_max), check_int('N', N, 2), float(eps)
 
     def __repr__(self): return f"VPSDE(beta_min={self.beta_min}, beta_max={self.beta_max}, N={self.N}, eps={self.eps})"
 

@@ -8,6 +8,7 @@ import math
 import torch
 from torch import nn
 import torch.nn.functional as F
+from .core import check_int
 
 # %% auto #0
 __all__ = ['PIXEL_UNET', 'LATENT_UNET', 'timestep_embedding', 'ResBlock', 'AttnBlock', 'Downsample', 'Upsample', 'small_config',
@@ -105,10 +106,8 @@ def count_params(model: nn.Module, trainable_only: bool = True) -> int:
 # %% ../nbs/04_unet.ipynb #c5d0b084
 def _check_unet_config(in_channels, image_size, base_channels, channel_mult, num_res_blocks, attn_resolutions, dropout, groups):
     "Raise `ValueError` naming the first bad U-Net setting."
-    for name, v in dict(in_channels=in_channels, image_size=image_size, base_channels=base_channels, groups=groups).items():
-        if not isinstance(v, int) or isinstance(v, bool) or v < 1: raise ValueError(f"{name} must be a positive int, got {v!r}")
-    if not isinstance(num_res_blocks, int) or isinstance(num_res_blocks, bool) or num_res_blocks < 1:
-        raise ValueError(f"num_res_blocks must be a positive int, got {num_res_blocks!r}")
+    for name, v in dict(in_channels=in_channels, image_size=image_size, base_channels=base_channels, groups=groups,
+                        num_res_blocks=num_res_blocks).items(): check_int(name, v)
     if len(channel_mult) == 0 or any(not isinstance(m, int) or m < 1 for m in channel_mult):
         raise ValueError(f"channel_mult must be a non-empty sequence of positive ints, got {channel_mult!r}")
     if base_channels % groups: raise ValueError(f"base_channels={base_channels} is not divisible by groups={groups}")
