@@ -53,7 +53,7 @@ sweep: env
 # The paper's figures from every complete run under runs/ (HTML, and PNG where a browser for export exists).
 figures: env
 	mkdir -p runs/figures
-	$(VENV)/bin/papermill nbs/results.ipynb runs/figures/results.ipynb --cwd nbs -k python3 -p runs_dir $(or $(RUNS_DIR),runs)
+	$(VENV)/bin/papermill nbs/results.ipynb runs/figures/results.ipynb --cwd nbs -k python3 -p runs_dir $(or $(RUNS_DIR),$(LDMISS_RUNS_DIR),runs)
 
 # Throughput of the Table 1 networks (project code vs naive PyTorch) and the projected GPU-hours; one JSON line.
 bench: env

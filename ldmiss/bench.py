@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse, copy, json, math, statistics, sys, time
 import torch
 from torch.utils.data import DataLoader, TensorDataset
-from .core import get_device, device_name, atomic_write_json, to_unit, to_net, check_int
+from .core import get_device, device_name, atomic_write_json, to_unit, to_net, check_int, check_choice
 from .masks import mcar_mask, zero_impute
 from .sde import VPSDE, denoising_batch_loss, missdiff_batch_loss, score_from_eps, eps_score_fn
 from .unet import UNet, PIXEL_UNET, LATENT_UNET, small_config
@@ -29,7 +29,7 @@ IMPUTE_METHODS = ('pixel_guided', 'pixel_replacement', 'latent_guided')
 
 def bench_settings(profile: str = 'full') -> dict:
     "Every size of a benchmark profile (`full`: Table 1 networks at the real batches; `smoke`: tiny, CPU) as JSON-able data."
-    if profile not in BENCH_PROFILES: raise ValueError(f"unknown benchmark profile {profile!r}; choose one of {BENCH_PROFILES}")
+    check_choice('benchmark profile', profile, BENCH_PROFILES)
     if profile == 'full':
         nets = dict(pixel=dict(PIXEL_UNET), latent=dict(LATENT_UNET), vae=dict(VAE_CONFIGS['paper']))
         return dict(n_data=60_000, repeats=3, compile_sampling=['pixel', 'latent'], nets=nets,
@@ -256,7 +256,7 @@ def bench(profile: str = 'full',  # `full` (Table 1 networks, real batches) or `
           log=None  # `log(message)` for progress lines (default: silent)
          ) -> dict:
     "Measure training, sampling and imputation throughput (optimised and naive) and project the paper protocol's GPU-hours."
-    if profile not in BENCH_PROFILES: raise ValueError(f"unknown benchmark profile {profile!r}; choose one of {BENCH_PROFILES}")
+    check_choice('benchmark profile', profile, BENCH_PROFILES)
     s = check_bench_settings(copy.deepcopy(settings) if settings is not None else bench_settings(profile))
     dev, say, t0 = get_device(device), log or (lambda m: None), time.perf_counter()
     say(f'ldmiss.bench: profile {profile} on {device_name(dev)}, torch {torch.__version__}')

@@ -149,7 +149,8 @@ def check_choice(what: str, v, choices) -> None:
 def check_observed(x: torch.Tensor,  # images or any `[B, ...]` data, floating
                    mask: torch.Tensor,  # bool like `x`, True = observed
                    name: str = 'x_obs',  # how `x` is called in messages
-                   finite: bool = False  # also require finite observed entries (one host sync)
+                   finite: bool = False,  # also require finite observed entries (one host sync)
+                   hint: str = ''  # appended to the mask-type error (e.g. another convention the caller may come from)
                   ) -> None:
     "Raise `ValueError` unless `x` is a floating `[B, ...]` tensor (B ≥ 1) and `mask` a bool tensor of its shape and device."
     if not torch.is_tensor(x) or not x.is_floating_point():
@@ -157,7 +158,7 @@ def check_observed(x: torch.Tensor,  # images or any `[B, ...]` data, floating
                          f"{x.dtype if torch.is_tensor(x) else type(x).__name__}")
     if x.ndim < 2 or x.shape[0] < 1: raise ValueError(f"{name} must be [B, ...] with at least 2 dims and B >= 1, got {tuple(x.shape)}")
     if not torch.is_tensor(mask) or mask.dtype != torch.bool:
-        raise ValueError(f"mask must be a bool tensor, True = observed, got {mask.dtype if torch.is_tensor(mask) else type(mask).__name__}")
+        raise ValueError(f"mask must be a bool tensor, True = observed, got {mask.dtype if torch.is_tensor(mask) else type(mask).__name__}{hint}")
     if mask.shape != x.shape: raise ValueError(f"mask shape {tuple(mask.shape)} does not match {name} {tuple(x.shape)}")
     if mask.device != x.device: raise ValueError(f"mask is on {mask.device} but {name} is on {x.device}")
     if finite and not bool(torch.isfinite(torch.where(mask, x, 0.0)).all()): raise ValueError(f"{name} has non-finite observed entries")

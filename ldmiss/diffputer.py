@@ -164,6 +164,8 @@ def edm_sample(precond,  # denoiser D(x, σ) (an `EDMPrecond`), in its own (netw
     return x
 
 # %% ../nbs/09_diffputer.ipynb #c6396183
+_MASK_HINT = " (DiffPuter's own code marks missing entries with 1: pass `mask == 0` from there)"
+
 def _impute_loop(precond, x_obs, mask, sig, gamma, n_resample, generator, amp, progress):
     "DiffPuter's replacement sampler with resampling rounds; returns the final state (observations pasted back)."
     n_steps = len(sig) - 1
@@ -185,7 +187,7 @@ def edm_impute(precond,  # denoiser D(x, σ), e.g. `EDMPrecond`
                generator: torch.Generator | None = None,  # on x_obs's device
                amp: bool | None = None, progress: bool = False) -> torch.Tensor:
     "One conditional draw by DiffPuter's replacement sampler with RePaint-style resampling; observed entries returned exactly."
-    check_observed(x_obs, mask, finite=True)
+    check_observed(x_obs, mask, finite=True, hint=_MASK_HINT)
     n_resample = check_int('n_resample', n_resample, 1)
     sig, gamma = edm_sigmas(n_steps), _gamma(s_churn, n_steps)
     check_generator(generator, x_obs.device)
@@ -205,7 +207,7 @@ def diffputer_impute(precond,  # trained denoiser D(x, σ) in network scale
                      s_churn: float = 1.0, generator: torch.Generator | None = None,
                      amp: bool | None = None, progress: bool = False) -> torch.Tensor:
     "DiffPuter's E-step in [0, 1] scale: the mean of `k_draws` conditional draws per row; observed entries kept exactly."
-    check_observed(x_obs, mask, finite=True)
+    check_observed(x_obs, mask, finite=True, hint=_MASK_HINT)
     k = check_int('k_draws', k_draws, 1)
     bs = check_int('batch_size', batch_size, 1)
     n_resample = check_int('n_resample', n_resample, 1)
@@ -257,7 +259,7 @@ def _initial_fill(x, mask, init_fill):
 
 def _check_fit_args(x_obs, mask, cfg):
     "Validate `fit_diffputer`'s data and knobs (ValueError naming the bad one)."
-    check_observed(x_obs, mask, finite=True)
+    check_observed(x_obs, mask, finite=True, hint=_MASK_HINT)
     for k, lo in (('em_iters', 1), ('epochs_per_m', 1), ('k_draws', 1), ('n_steps', 2), ('n_resample', 1),
                   ('batch_size', 1), ('width', 2), ('sample_batch', 1), ('seed', 0)):
         check_int(k, cfg[k], lo)

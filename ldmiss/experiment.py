@@ -4,7 +4,7 @@
 
 # %% ../nbs/12_experiment.ipynb #fccd21e3
 from __future__ import annotations
-import functools, json, runpy, sys, time
+import functools, inspect, json, runpy, sys, time
 from contextlib import contextmanager
 from functools import partial
 import torch
@@ -17,11 +17,11 @@ from .sde import VPSDE, missdiff_batch_loss, eps_score_fn
 from .unet import UNet
 from .train import fit_network, TrainResult
 from .sampling import sample, impute_guided, impute_replacement
-from .vae import encode_images, impute_autoencoder
-from .ldm import LDMissFit, fit_ldmiss, impute_ldm, generate_ldm
+from .vae import VAE, encode_images, impute_autoencoder
+from .ldm import LDMissFit, fit_vae, fit_ldmiss, impute_ldm, generate_ldm
 from .diffputer import DiffPuterResult, fit_diffputer, edm_sample, diffputer_impute
 from .metrics import load_classifier, reference_features, score_images, imputation_metrics, calibration_rows
-from .runs import check_params, profile_settings, run_dir_for, write_config, GENERATION_METHODS, IMPUTATION_METHODS
+from .runs import check_params, profile_settings, run_dir_for, run_config, GENERATION_METHODS, IMPUTATION_METHODS
 
 # %% auto #0
 __all__ = ['TEST_MASK_SEED', 'stage', 'Experiment', 'run_experiment']
@@ -32,10 +32,14 @@ TEST_MASK_SEED = 20_240_501
 def stage(key: str):
     "Method decorator: compute the stage once per `Experiment`, keeping its result under `key` (formatted with the arguments)."
     def decorate(method):
+        sig = inspect.signature(method)
         @functools.wraps(method)
-        def cached(self, *args):
-            k = key.format(*args)
-            if k not in self._stages: self._stages[k] = method(self, *args)
+        def cached(self, *args, **kwargs):
+            bound = sig.bind(self, *args, **kwargs); bound.apply_defaults()
+            k = key.format(*list(bound.arguments.values())[1:])
+            if k not in self._stages:
+                self._start()
+                self._stages[k] = method(self, *args, **kwargs)
             return self._stages[k]
         return cached
     return decorate
@@ -53,12 +57,17 @@ class Experiment:
         self.amp, self.progress, self.sde = self.device.type == 'cuda', progress, VPSDE()
         self.dir = run_dir_for(self.params, runs_dir)
         self.ck = self.dir / 'checkpoints'; self.ck.mkdir(exist_ok=True)
-        self.config = write_config(self.dir, self.params, self.settings, self.device)
+        self.config = run_config(self.params, self.settings, self.device)   # written by the first stage that runs
         self._timing_path = self.ck / 'timing.json'
         self.timing = json.loads(self._timing_path.read_text()) if self._timing_path.exists() else {}
-        self._stages = {}
+        self._stages, self._started = {}, False
 
     # --- bookkeeping
+    def _start(self):
+        "Write `config.json`, once per run, before the first stage computes anything."
+        if not self._started: atomic_write_json(self.dir / 'config.json', self.config)
+        self._started = True
+
     def gen(self, *names) -> torch.Generator:
         "A device generator seeded by the run's seed and `names`."
         return torch.Generator(self.device).manual_seed(stable_seed(self.params['seed'], *names))
@@ -108,13 +117,22 @@ class Experiment:
         self._record_rate('ddpm', r)
         return r.ema.module.eval().requires_grad_(False)
 
+    @stage('vae')
+    def train_vae(self) -> VAE:
+        "The masked β-VAE (EMA weights, frozen) with its latent scale, trained on the zero-imputed training set."
+        _, m, xo = self.train_data()
+        vae, r = fit_vae(xo, m, self.settings['vae'], seed=self.params['seed'], ckpt_dir=self.ck, device=self.device,
+                         progress=self.progress, timer=self.timed)
+        self._record_rate('vae', r)
+        return vae
+
     @stage('ldmiss')
     def train_ldmiss(self) -> LDMissFit:
-        "LDMiss: the masked β-VAE with its latent scale, and the latent U-Net, trained on the zero-imputed training set."
+        "LDMiss: the masked β-VAE and the latent U-Net trained on its scaled latents."
         _, m, xo = self.train_data()
         fit = fit_ldmiss(xo, m, self.settings, seed=self.params['seed'], ckpt_dir=self.ck, device=self.device,
-                         progress=self.progress, timer=self.timed)
-        for name, r in fit.training.items(): self._record_rate(name, r)
+                         progress=self.progress, timer=self.timed, vae=self.train_vae())
+        self._record_rate('ldm', fit.training['ldm'])
         return fit
 
     @stage('diffputer')
@@ -129,7 +147,7 @@ class Experiment:
     def _model(self, method: str):
         "The trained model behind a generation or imputation method, trained first (outside the sampling's timing)."
         family = method.split('_')[0]
-        return {'ldm': self.train_ldmiss, 'autoencoder': self.train_ldmiss, 'ddpm': self.train_ddpm,
+        return {'ldm': self.train_ldmiss, 'autoencoder': self.train_vae, 'ddpm': self.train_ddpm,
                 'diffputer': self.train_diffputer}[family]()
 
     def _batched(self, key: str, n: int, batch: int, fn) -> torch.Tensor:
@@ -186,17 +204,22 @@ class Experiment:
             dp = self.settings['diffputer']
             return diffputer_impute(model.precond, x, m, k_draws=dp['k_draws'], n_steps=dp['n_steps'],
                                     n_resample=dp['n_resample'], batch_size=dp['sample_batch'], generator=generator)
-        return impute_autoencoder(model.vae, x, m)
+        return impute_autoencoder(model, x, m)
 
     # --- scoring
+    @stage('classifier')
+    def classifier(self):
+        "The shipped evaluation classifier (hash-checked), on the device."
+        return load_classifier(self.device)
+
     @stage('ref')
     def ref_features(self) -> torch.Tensor:
         "FID reference features of the dataset's test split, from the shipped classifier."
-        return reference_features(load_classifier(self.device), name=self.params['dataset'], device=self.device)
+        return reference_features(self.classifier(), name=self.params['dataset'], device=self.device)
 
     def evaluate(self, methods_gen=GENERATION_METHODS, methods_imp=IMPUTATION_METHODS) -> dict:
         "Generate, impute and score every method; write `metrics.json` and the image grids; return the metrics."
-        clf, ref = load_classifier(self.device), self.ref_features()
+        clf, ref = self.classifier(), self.ref_features()
         x, m = self.test_data()
         xt, mt, _ = self.train_data()
         score = partial(score_images, ref_features=ref, classifier=clf, device=self.device)
@@ -211,13 +234,13 @@ class Experiment:
             imgs = self.impute(meth)
             with self.timed('scoring'): imputation[meth] = score_imputed(imgs)
         imputation.update(calibration_rows(x, m, clf, ref, float(xt[mt].mean()), device=self.device))
-        vae = self.train_ldmiss().vae
+        vae = self.train_vae()
         with torch.no_grad(): imputation['vae_reconstruction'] = score_imputed(from_net(vae.decode(encode_images(vae, x))).clamp(0, 1))
         grid = [x[:8], zero_impute(x[:8], m[:8])] + [self.impute(k)[:8] for k in methods_imp]
         save_grid(torch.cat(grid), self.dir / 'imputations.png', nrow=8)
         config = dict(params=self.params, settings=self.settings, git=self.config['git'], environment=self.config['environment'],
                       test_mask_seed=TEST_MASK_SEED, observed_fraction_train=float(mt.float().mean()))
-        if 'diffputer' in self._stages:
+        if 'diffputer' in methods_gen or 'diffputer_replacement' in methods_imp:
             dp = self.train_diffputer()
             config['diffputer'] = dict(config=dp.config, history=dp.history)
         metrics = dict(config=config, generation=generation, imputation=imputation, timing=self.timing)

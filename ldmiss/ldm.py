@@ -15,13 +15,13 @@ from .core import to_net, from_net, get_device, check_observed, stable_seed, ato
 from .masks import zero_impute
 from .sde import VPSDE, denoising_batch_loss, eps_score_fn
 from .unet import UNet, LATENT_UNET
-from .train import fit_network
+from .train import fit_network, TrainResult
 from .sampling import sample, impute_guided
 from .vae import VAE, VAE_CONFIGS, vae_loss, encode_images, set_latent_scale
 
 # %% auto #0
-__all__ = ['LDMISS_PAPER', 'impute_ldm', 'generate_ldm', 'ldmiss_settings', 'latent_unet_config', 'LDMissFit', 'fit_ldmiss',
-           'LDMissImputer']
+__all__ = ['LDMISS_PAPER', 'impute_ldm', 'generate_ldm', 'ldmiss_settings', 'latent_unet_config', 'LDMissFit', 'fit_vae',
+           'fit_ldmiss', 'LDMissImputer']
 
 # %% ../nbs/08_ldmiss.ipynb #5b0e1a06
 def impute_ldm(score_fn,  # score of the latent diffusion model, in its scaled latent space
@@ -61,8 +61,8 @@ def ldmiss_settings(vae: dict | None = None,  # entries replacing the paper's VA
 
 def latent_unet_config(cfg: dict, z_channels: int, h: int, w: int) -> dict:
     "`cfg` adapted to latents `[z_channels, h, w]`: channels and size set, attention kept at the top only if square."
-    if (cfg['in_channels'], cfg['image_size']) == (z_channels, h) and h == w: return dict(cfg)
-    return {**cfg, 'in_channels': z_channels, 'image_size': h, 'attn_resolutions': (h,) if h == w and cfg['attn_resolutions'] else ()}
+    if (cfg.get('in_channels'), cfg.get('image_size')) == (z_channels, h) and h == w: return dict(cfg)
+    return {**cfg, 'in_channels': z_channels, 'image_size': h, 'attn_resolutions': (h,) if h == w and cfg.get('attn_resolutions') else ()}
 
 # %% ../nbs/08_ldmiss.ipynb #5b0e1a0a
 @dataclass
@@ -71,7 +71,7 @@ class LDMissFit:
     vae: VAE               # the masked β-VAE (EMA weights), frozen, latent scale set
     net: nn.Module         # the latent ε-network (EMA weights), frozen
     sde: VPSDE
-    training: dict = field(default_factory=dict)  # {'vae': TrainResult, 'ldm': TrainResult}
+    training: dict = field(default_factory=dict)  # {'vae': TrainResult, 'ldm': TrainResult} of the stages this call ran
 
     def score_fn(self, amp: bool = False):
         "Score function of the latent model (bf16 network on CUDA when `amp`)."
@@ -83,6 +83,27 @@ def _check_images(x, mask):
     if x.ndim != 4: raise ValueError(f'expected images [N, C, H, W], got shape {tuple(x.shape)}')
     if x.shape[-1] % 4 or x.shape[-2] % 4: raise ValueError(f'H and W must be divisible by 4, got {tuple(x.shape[-2:])}')
 
+def _no_timer(stage: str): return nullcontext()
+
+def fit_vae(x: torch.Tensor,  # incomplete images [N, C, H, W] in [0, 1]; missing pixels are never read
+            mask: torch.Tensor,  # bool like `x`, True = observed
+            cfg: dict,  # the VAE's settings, as `LDMISS_PAPER['vae']`: `net` and the trainer's options
+            *, seed: int = 0, fill: float = 0.0, ckpt_dir: str | Path | None = None, device=None, progress: bool = True,
+            timer=None) -> tuple[VAE, TrainResult]:
+    "The masked β-VAE (EMA weights, frozen) with its latent scale set, and its training record; resumable under `ckpt_dir`."
+    _check_images(x, mask)
+    dev, timer = get_device(device), timer or _no_timer
+    ck = Path(ckpt_dir) if ckpt_dir is not None else None
+    with timer('train_vae'):
+        r = fit_network(partial(VAE, in_channels=x.shape[1], **cfg['net']), partial(vae_loss, fill=fill), (x, mask), cfg,
+                        name='vae', seed=seed, ckpt_dir=ck, device=dev, progress=progress)
+    vae = r.ema.module.eval().requires_grad_(False)
+    if ck is not None and (ck / 'vae_scaled.pt').exists(): vae.load_state_dict(torch_load_checked(ck / 'vae_scaled.pt', dev))
+    else:
+        with timer('encode_latents'): set_latent_scale(vae, encode_images(vae, x, mask, fill=fill))
+        if ck is not None: atomic_torch_save(vae.state_dict(), ck / 'vae_scaled.pt')
+    return vae, r
+
 def fit_ldmiss(x: torch.Tensor,  # incomplete images [N, C, H, W] in [0, 1]; missing pixels are never read
                mask: torch.Tensor,  # bool like `x`, True = observed
                settings: dict | None = None,  # {'vae': ..., 'ldm': ...} as `LDMISS_PAPER` (the default)
@@ -90,27 +111,22 @@ def fit_ldmiss(x: torch.Tensor,  # incomplete images [N, C, H, W] in [0, 1]; mis
                fill: float = 0.0,  # what the VAE sees at missing pixels
                ckpt_dir: str | Path | None = None,  # vae.pt, vae_scaled.pt, ldm.pt (resumable); None keeps nothing
                device=None, progress: bool = True,
-               timer=None  # timer(stage) -> context manager wrapped around each stage (e.g. `Experiment.timed`)
+               timer=None,  # timer(stage) -> context manager wrapped around each stage (e.g. `Experiment.timed`)
+               vae: VAE | None = None  # a VAE from `fit_vae` on the same data: its two stages are skipped
               ) -> LDMissFit:
     "Train LDMiss on incomplete images: the masked β-VAE, its latent scale, then the latent diffusion model."
     _check_images(x, mask)
     s = settings if settings is not None else LDMISS_PAPER
-    dev, timer, sde = get_device(device), timer or (lambda stage: nullcontext()), VPSDE()
-    ck = Path(ckpt_dir) if ckpt_dir is not None else None
-    with timer('train_vae'):
-        rv = fit_network(partial(VAE, in_channels=x.shape[1], **s['vae']['net']), partial(vae_loss, fill=fill), (x, mask),
-                         s['vae'], name='vae', seed=seed, ckpt_dir=ck, device=dev, progress=progress)
-    vae = rv.ema.module.eval().requires_grad_(False)
-    if ck is not None and (ck / 'vae_scaled.pt').exists(): vae.load_state_dict(torch_load_checked(ck / 'vae_scaled.pt', dev))
-    else:
-        with timer('encode_latents'): set_latent_scale(vae, encode_images(vae, x, mask, fill=fill))
-        if ck is not None: atomic_torch_save(vae.state_dict(), ck / 'vae_scaled.pt')
+    dev, timer, sde, training = get_device(device), timer or _no_timer, VPSDE(), {}
+    if vae is None:
+        vae, training['vae'] = fit_vae(x, mask, s['vae'], seed=seed, fill=fill, ckpt_dir=ckpt_dir, device=dev,
+                                       progress=progress, timer=timer)
     zs = encode_images(vae, x, mask, fill=fill, scaled=True)
     unet = latent_unet_config(s['ldm']['unet'], *zs.shape[1:])
     with timer('train_ldm'):
-        rl = fit_network(partial(UNet, **unet), denoising_batch_loss(sde), (zs,), s['ldm'], name='ldm', seed=seed,
-                         ckpt_dir=ck, device=dev, progress=progress)
-    return LDMissFit(vae, rl.ema.module.eval().requires_grad_(False), sde, dict(vae=rv, ldm=rl))
+        training['ldm'] = fit_network(partial(UNet, **unet), denoising_batch_loss(sde), (zs,), s['ldm'], name='ldm',
+                                      seed=seed, ckpt_dir=ckpt_dir, device=dev, progress=progress)
+    return LDMissFit(vae, training['ldm'].ema.module.eval().requires_grad_(False), sde, training)
 
 # %% ../nbs/08_ldmiss.ipynb #76487c44
 class LDMissImputer:
@@ -131,9 +147,8 @@ class LDMissImputer:
     def _split(X):
         "NaN-marked images → (zero-filled float32 tensor, bool mask True = observed), after validation."
         x = torch.as_tensor(X).float()
-        if x.ndim != 4: raise ValueError(f'expected images [N, C, H, W], got shape {tuple(x.shape)}')
-        if x.shape[-1] % 4 or x.shape[-2] % 4: raise ValueError(f'H and W must be divisible by 4, got {tuple(x.shape[-2:])}')
         mask = ~torch.isnan(x)
+        _check_images(x, mask)
         obs = x[mask]
         if obs.numel() and (obs.min() < 0 or obs.max() > 1): raise ValueError('observed pixels must lie in [0, 1] (NaN marks missing ones)')
         if torch.isinf(x).any(): raise ValueError('images contain inf')

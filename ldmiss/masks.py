@@ -6,7 +6,7 @@
 from __future__ import annotations
 import math
 import torch
-from .core import check_choice, check_observed
+from .core import check_choice, check_observed, get_device
 
 # %% auto #0
 __all__ = ['MECHANISMS', 'check_rate', 'mcar_mask', 'make_mask', 'zero_impute']
@@ -25,7 +25,7 @@ def mcar_mask(shape,  # mask shape, e.g. `x.shape`
               device=None) -> torch.Tensor:
     "Bool mask, True = observed; each entry missing independently with probability `rate`."
     rate = check_rate(rate)
-    u = torch.rand(tuple(shape), generator=generator, device=generator.device if generator is not None else 'cpu')
+    u = torch.rand(tuple(shape), generator=generator, device=get_device(generator=generator, default='cpu'))
     return (u >= rate).to(device) if device is not None else u >= rate
 
 # %% ../nbs/02_masks.ipynb #8d4a0d9c

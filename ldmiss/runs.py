@@ -21,7 +21,7 @@ from .diffputer import DIFFPUTER_DEFAULTS
 # %% auto #0
 __all__ = ['PROFILES', 'DDPM_PAPER', 'GENERATION_METHODS', 'IMPUTATION_METHODS', 'GEN_FIELDS', 'IMP_FIELDS', 'resolve_profile',
            'check_params', 'profile_settings', 'runs_root', 'run_dir_for', 'git_state', 'environment_info',
-           'write_config', 'metrics_complete']
+           'run_config', 'write_config', 'metrics_complete']
 
 # %% ../nbs/11_runs.ipynb #5aed491f
 PROFILES = ('smoke', 'quick', 'paper')
@@ -89,10 +89,14 @@ def environment_info(device=None) -> dict:
                 numpy=np.__version__, scipy=scipy.__version__, ldmiss=__version__,
                 device=str(get_device(device)), device_name=device_name(device), platform=platform.platform())
 
+def run_config(params: dict, settings: dict | None = None, device=None) -> dict:
+    "What `config.json` holds: parameters, profile settings, git state, environment and the time."
+    return dict(params=params, settings=settings or {}, git=git_state(), environment=environment_info(device),
+                created=time.strftime('%Y-%m-%dT%H:%M:%S%z'))
+
 def write_config(run_dir: Path, params: dict, settings: dict | None = None, device=None) -> dict:
-    "Write `config.json` atomically: parameters, profile settings, git state and environment; return it."
-    cfg = dict(params=params, settings=settings or {}, git=git_state(), environment=environment_info(device),
-               created=time.strftime('%Y-%m-%dT%H:%M:%S%z'))
+    "Write `run_config(...)` to `run_dir/config.json` atomically; return it."
+    cfg = run_config(params, settings, device)
     atomic_write_json(Path(run_dir) / 'config.json', cfg)
     return cfg
 
