@@ -74,11 +74,11 @@ def run_dir_for(params: dict, runs_dir: str | Path | None = None) -> Path:
 
 # %% ../nbs/11_runs.ipynb #4c1b5b23
 def git_state(root: Path | None = None) -> dict:
-    "The project's git commit and whether its tracked files have uncommitted changes (None outside a checkout)."
+    "The project's git commit and whether its tracked files outside `runs/` have uncommitted changes (None outside a checkout)."
     root = root or project_root()
     try:
         commit = subprocess.run(['git', 'rev-parse', 'HEAD'], cwd=root, capture_output=True, text=True, timeout=10).stdout.strip()
-        dirty = subprocess.run(['git', 'status', '--porcelain', '--untracked-files=no'], cwd=root,
+        dirty = subprocess.run(['git', 'status', '--porcelain', '--untracked-files=no', '--', '.', ':(exclude)runs'], cwd=root,
                                capture_output=True, text=True, timeout=10).stdout.strip() != ''
         return dict(commit=commit or None, dirty=dirty if commit else None)
     except (OSError, subprocess.SubprocessError): return dict(commit=None, dirty=None)
