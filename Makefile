@@ -12,6 +12,9 @@ MECHANISM ?= mcar
 RATE ?= 0.5
 SEED ?= 42
 PROFILE ?= auto
+SET ?=
+NO_RECOMPUTE ?=
+DRY_RUN ?=
 # RUNS_DIR empty: $$LDMISS_RUNS_DIR if set, else runs/
 RUNS_DIR ?=
 RATES ?= 0 0.1 0.3 0.5 0.6 0.8
@@ -38,22 +41,30 @@ test: env
 	$(PY) .ci/check_repo.py
 	$(PY) .ci/test_notebooks.py
 
-# The parameters are checked (a clear error, nothing written) before papermill starts.
+# Make variables reach Python as quoted text; the library checks them (same messages as the CLI and papermill) before any work.
+q = '$(subst ','\'',$(1))'
+RUN_ARGS = --dataset $(call q,$(DATASET)) --mechanism $(call q,$(MECHANISM)) --profile $(call q,$(PROFILE)) \
+  $(if $(RUNS_DIR),--runs-dir $(call q,$(RUNS_DIR))) $(foreach s,$(SET),--set $(call q,$(s))) \
+  $(if $(NO_RECOMPUTE),--no-recompute) $(if $(DRY_RUN),--dry-run)
+
+# One experiment through nbs/run.ipynb; prints the resolved profile and projected time first.
+# SET="n_steps=7 ddpm.epochs=2" changes settings; NO_RECOMPUTE=1 stops at caches made with other settings; DRY_RUN=1 only checks.
 run: env
-	out=$$($(PY) -c "from ldmiss.runs import check_params as c, run_dir_for as r; print(r(c('$(DATASET)', '$(MECHANISM)', $(RATE), $(SEED), '$(PROFILE)'), '$(RUNS_DIR)' or None))")
-	$(VENV)/bin/papermill nbs/run.ipynb "$$out/run.ipynb" --cwd nbs -k python3 \
-	  -p dataset $(DATASET) -p mechanism $(MECHANISM) -p rate $(RATE) -p seed $(SEED) -p profile $(PROFILE) $(if $(RUNS_DIR),-p runs_dir $(RUNS_DIR))
-	echo "run folder: $$out"
+	$(PY) -m ldmiss.sweep --notebook --rate $(call q,$(RATE)) --seed $(call q,$(SEED)) $(RUN_ARGS)
 
-# Every (rate, seed) whose metrics.json is not complete; failures are listed at the end and do not stop the others.
+# Every (rate, seed) whose metrics.json is not complete with these settings; failures are listed at the end and do not stop the others.
 sweep: env
-	$(PY) -m ldmiss.sweep --dataset $(DATASET) --mechanism $(MECHANISM) --profile $(PROFILE) $(if $(RUNS_DIR),--runs-dir $(RUNS_DIR)) \
-	  --rates $(RATES) --seeds $(SEEDS) --jobs $(JOBS)
+	$(PY) -m ldmiss.sweep --rates $(foreach r,$(RATES),$(call q,$(r))) --seeds $(foreach s,$(SEEDS),$(call q,$(s))) --jobs $(call q,$(JOBS)) $(RUN_ARGS)
 
-# The paper's figures from every complete run under runs/ (HTML, and PNG where a browser for export exists).
+# The paper's figures from every complete run under runs/ (HTML with plotly.js beside it, and PNG where a browser for export exists).
+# The executed notebook replaces results.ipynb only on success (else results.failed.ipynb).
+FIGURES_DIR ?=
 figures: env
-	mkdir -p runs/figures
-	$(VENV)/bin/papermill nbs/results.ipynb runs/figures/results.ipynb --cwd nbs -k python3 -p runs_dir $(or $(RUNS_DIR),$(LDMISS_RUNS_DIR),runs)
+	out=$(call q,$(or $(FIGURES_DIR),$(LDMISS_FIGURES_DIR),runs/figures)); mkdir -p "$$out"
+	if $(VENV)/bin/papermill nbs/results.ipynb "$$out/results.running.ipynb" --cwd nbs -k python3 \
+	     -p runs_dir $(call q,$(or $(RUNS_DIR),$(LDMISS_RUNS_DIR),runs)) -p out_dir "$$(realpath "$$out")"; then
+	  mv "$$out/results.running.ipynb" "$$out/results.ipynb"; rm -f "$$out/results.failed.ipynb"
+	else mv "$$out/results.running.ipynb" "$$out/results.failed.ipynb"; exit 1; fi
 
 # Throughput of the Table 1 networks (project code vs naive PyTorch) and the projected GPU-hours; one JSON line.
 bench: env

@@ -19,7 +19,8 @@ from .ldm import impute_ldm
 # %% auto #0
 __all__ = ['BENCH_PROFILES', 'TRAIN_NETS', 'SAMPLE_NETS', 'IMPUTE_METHODS', 'PAPER_PROTOCOL', 'RATE_KEYS', 'bench_settings',
            'check_bench_settings', 'bench_data', 'bench_losses', 'timed', 'measure_rate', 'naive_train_rate',
-           'trainer_rate', 'sampling_rates', 'imputation_rates', 'project_gpu_hours', 'training_rates', 'bench', 'main']
+           'trainer_rate', 'sampling_rates', 'imputation_rates', 'project_gpu_hours', 'project_run_seconds',
+           'bench_rates', 'training_rates', 'bench', 'main']
 
 # %% ../nbs/14_bench.ipynb #bd34b779
 BENCH_PROFILES = ('full', 'smoke')
@@ -226,6 +227,28 @@ def project_gpu_hours(rates: dict,  # the throughputs named in `RATE_KEYS` (posi
     return dict(gpu_hours=runs * per_run, runs=runs, hours_per_run=per_run,
                 stage_hours_per_run={k: v / 3600 for k, v in secs.items()}, excluded=['diffputer'], protocol=p)
 
+# %% ../nbs/14_bench.ipynb #2173e3f1
+def project_run_seconds(settings: dict,  # a run's settings (`profile_settings`, overrides applied)
+                        rates: dict  # the throughputs named in `RATE_KEYS`
+                       ) -> dict:
+    "Seconds of each timed stage of one run at `rates` (DiffPuter excluded), as `project_gpu_hours` counts them."
+    s = settings
+    one = lambda net: dict(epochs=s[net]['epochs'], n_train=s['n_train'], n_gen=s['n_gen'], n_impute=s['n_impute'],
+                           n_steps=s['n_steps'], n_rates=1, n_seeds=1)
+    stage = lambda net, key: project_gpu_hours(rates, one(net))['stage_hours_per_run'][key] * 3600
+    return dict(train_ddpm=stage('ddpm', 'train_ddpm'), train_vae=stage('vae', 'train_vae'), train_ldm=stage('ldm', 'train_ldm'),
+                **{k: stage('ddpm', k) for k in ('gen_ddpm', 'gen_ldm', 'imp_ddpm_guidance', 'imp_ddpm_replacement', 'imp_ldm_guidance')})
+
+def bench_rates(result: dict,  # what `bench` returns (or its JSON)
+                kind: str = 'optimised'  # or 'naive'
+               ) -> dict:
+    "The `RATE_KEYS` throughputs of a `bench` result."
+    tr, sa, im = result['train'], result['sample'], result['impute']
+    return dict(train_pixel=tr['pixel'][kind], train_vae=tr['vae'][kind], train_latent=tr['latent'][kind],
+                sample_pixel=sa['pixel'][kind], sample_latent=sa['latent'][kind],
+                impute_pixel_guided=im['pixel_guided'][kind], impute_pixel_replacement=im['pixel_replacement'][kind],
+                impute_latent_guided=im['latent_guided'][kind])
+
 # %% ../nbs/14_bench.ipynb #b266b1a1
 def _builders(s: dict) -> dict:
     return dict(pixel=lambda: UNet(**s['nets']['pixel']), latent=lambda: UNet(**s['nets']['latent']),
@@ -264,12 +287,7 @@ def bench(profile: str = 'full',  # `full` (Table 1 networks, real batches) or `
     tr, nets = training_rates(s, sde, dev, seed, say)
     say('sampling'); sa = sampling_rates(nets, sde, s, dev, seed)
     say('imputation'); im = imputation_rates(nets, sde, s, dev, seed)
-    def rates(kind):
-        return dict(train_pixel=tr['pixel'][kind], train_vae=tr['vae'][kind], train_latent=tr['latent'][kind],
-                    sample_pixel=sa['pixel'][kind], sample_latent=sa['latent'][kind],
-                    impute_pixel_guided=im['pixel_guided'][kind], impute_pixel_replacement=im['pixel_replacement'][kind],
-                    impute_latent_guided=im['latent_guided'][kind])
-    proj = {k: project_gpu_hours(rates(k)) for k in ('optimised', 'naive')}
+    proj = {k: project_gpu_hours(bench_rates(dict(train=tr, sample=sa, impute=im), k)) for k in ('optimised', 'naive')}
     return dict(profile=profile, device=device_name(dev), device_type=dev.type, torch=torch.__version__,
                 torch_cuda=torch.version.cuda, tf32=dict(matmul=torch.backends.cuda.matmul.allow_tf32, cudnn=torch.backends.cudnn.allow_tf32),
                 train=tr, sample=sa, impute=im,

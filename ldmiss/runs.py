@@ -4,7 +4,7 @@
 
 # %% ../nbs/11_runs.ipynb #fccd21e3
 from __future__ import annotations
-import copy, json, os, platform, subprocess, time
+import copy, hashlib, json, math, os, platform, subprocess, time
 from pathlib import Path
 import numpy as np
 import scipy
@@ -14,14 +14,16 @@ from . import __version__
 from .core import project_root, atomic_write_json, device_name, get_device, check_int, check_choice
 from .data import DATASETS
 from .masks import MECHANISMS, check_rate
-from .unet import PIXEL_UNET, LATENT_UNET, small_config
-from .ldm import ldmiss_settings
+from .unet import UNet, PIXEL_UNET, LATENT_UNET, small_config
+from .vae import VAE
+from .ldm import ldmiss_settings, latent_unet_config
 from .diffputer import DIFFPUTER_DEFAULTS
 
 # %% auto #0
-__all__ = ['PROFILES', 'DDPM_PAPER', 'GENERATION_METHODS', 'IMPUTATION_METHODS', 'GEN_FIELDS', 'IMP_FIELDS', 'resolve_profile',
-           'check_params', 'profile_settings', 'runs_root', 'run_dir_for', 'git_state', 'environment_info',
-           'run_config', 'write_config', 'metrics_complete']
+__all__ = ['PROFILES', 'DDPM_PAPER', 'DATASET_SIZES', 'GENERATION_METHODS', 'IMPUTATION_METHODS', 'GEN_FIELDS', 'IMP_FIELDS',
+           'resolve_profile', 'check_params', 'profile_settings', 'flatten_settings', 'parse_overrides',
+           'apply_overrides', 'check_settings', 'runs_root', 'run_dir_for', 'git_state', 'environment_info',
+           'run_config', 'write_config', 'settings_digest', 'settings_diff', 'metrics_complete']
 
 # %% ../nbs/11_runs.ipynb #5aed491f
 PROFILES = ('smoke', 'quick', 'paper')
@@ -32,11 +34,18 @@ def resolve_profile(profile: str) -> str:
     check_choice('profile', profile, PROFILES + ('auto',))
     return profile
 
+def _parse_seed(seed):
+    "A seed given as text (command line, Makefile, papermill) as an int; anything else unchanged for `check_int`."
+    if isinstance(seed, str):
+        if not seed.strip().isdigit(): raise ValueError(f'seed must be an int >= 0, got {seed!r}')
+        return int(seed)
+    return seed
+
 def check_params(dataset: str, mechanism: str, rate, seed, profile: str) -> dict:
-    "Validate one experiment's parameters and return them normalised (profile resolved), or raise `ValueError`."
+    "Validate one experiment's parameters (numbers or their text) and return them normalised (profile resolved), or raise `ValueError`."
     check_choice('dataset', dataset, DATASETS)
     check_choice('missingness mechanism', mechanism, MECHANISMS)
-    return dict(dataset=dataset, mechanism=mechanism, rate=check_rate(rate), seed=check_int('seed', seed, 0),
+    return dict(dataset=dataset, mechanism=mechanism, rate=check_rate(rate), seed=check_int('seed', _parse_seed(seed), 0),
                 profile=resolve_profile(profile))
 
 # %% ../nbs/11_runs.ipynb #358fd9fe
@@ -58,6 +67,93 @@ def profile_settings(profile: str) -> dict:
                     diffputer=dict(DIFFPUTER_DEFAULTS['quick']))
     return dict(n_train=60000, n_gen=10000, n_impute=10000, n_steps=1000, test_rate=0.5, gen_batch=2500, impute_batch=1000,
                 ddpm=copy.deepcopy(DDPM_PAPER), **ldmiss_settings(), diffputer=dict(DIFFPUTER_DEFAULTS['paper']))
+
+# %% ../nbs/11_runs.ipynb #7c1e0021
+DATASET_SIZES = {'train': 60_000, 'test': 10_000}   # MNIST and Fashion-MNIST alike
+
+def flatten_settings(d: dict, prefix: str = '') -> dict:
+    "Nested settings as one level of dotted keys: `{'ddpm': {'epochs': 2}}` → `{'ddpm.epochs': 2}`."
+    out = {}
+    for k, v in d.items():
+        if isinstance(v, dict) and v: out.update(flatten_settings(v, f'{prefix}{k}.'))
+        else: out[f'{prefix}{k}'] = v
+    return out
+
+def _parse_value(text: str):
+    "A value given as text: JSON where it parses (7, 2e-4, true, [1, 2]), else the text itself."
+    try: return json.loads(text)
+    except ValueError: return text
+
+def parse_overrides(overrides) -> dict:
+    "Overrides as `{dotted key: value}`, from None, a dict, a JSON object, `'k=v k=v'` text or a list of `'k=v'`."
+    if overrides is None: return {}
+    if isinstance(overrides, dict): return flatten_settings(overrides)
+    if isinstance(overrides, str):
+        text = overrides.strip()
+        if text.startswith('{'):
+            try: return flatten_settings(json.loads(text))
+            except ValueError as e: raise ValueError(f'overrides are not valid JSON: {e}') from None
+        overrides = text.replace(',', ' ').split()
+    out = {}
+    for item in overrides:
+        key, eq, value = str(item).partition('=')
+        if not eq or not key.strip(): raise ValueError(f'an override must read key=value (e.g. ddpm.epochs=2), got {item!r}')
+        out[key.strip()] = _parse_value(value.strip())
+    return out
+
+def _check_value(key: str, old, new):
+    "`new` converted to the kind of `old`, the value it replaces; `ValueError` naming `key` otherwise."
+    bad = lambda what: ValueError(f'setting {key} must be {what}, got {new!r}')
+    if isinstance(old, bool):
+        if not isinstance(new, bool): raise bad('true or false')
+        return new
+    if isinstance(old, int):
+        if isinstance(new, bool) or not isinstance(new, int) or new < min(old, 1): raise bad('a positive int' if old >= 1 else 'an int >= 0')
+        return new
+    if isinstance(old, float):
+        if isinstance(new, bool) or not isinstance(new, (int, float)) or not math.isfinite(new) or new < 0: raise bad('a finite number >= 0')
+        if 0 <= old < 1 and new >= 1: raise bad('a number in [0, 1)')
+        return float(new)
+    if isinstance(old, (list, tuple)):
+        if not isinstance(new, (list, tuple)): raise bad(f'a list like {list(old)}')
+        kinds = {type(v) for v in old} or {int}
+        if any(type(v) not in kinds for v in new): raise bad(f"a list of {'/'.join(sorted(t.__name__ for t in kinds))}")
+        return type(old)(new)
+    if isinstance(old, str):
+        if not isinstance(new, str): raise bad('text')
+        return new
+    return new
+
+def apply_overrides(settings: dict, overrides) -> dict:
+    "A copy of `settings` with `overrides` (see `parse_overrides`) applied; unknown keys or ill-typed values raise `ValueError`."
+    out, flat = copy.deepcopy(settings), flatten_settings(settings)
+    for key, value in parse_overrides(overrides).items():
+        for leaf, v in flatten_settings({key: value}).items():   # a whole dict given for a group sets its entries
+            if leaf not in flat:
+                near = [k for k in flat if k.split('.')[-1] == leaf.split('.')[-1]]
+                raise ValueError(f'unknown setting {leaf!r}' + (f' (did you mean {", ".join(near)}?)' if near else
+                                 f"; settings are {', '.join(sorted(flat))}"))
+            *parents, last = leaf.split('.')
+            d = out
+            for part in parents: d = d[part]
+            d[last] = _check_value(leaf, flat[leaf], v)
+    return check_settings(out)
+
+def check_settings(s: dict, image_shape=(1, 28, 28)) -> dict:
+    "Raise `ValueError` when sizes do not fit the dataset or a network cannot be built and run from its settings; return `s`."
+    for key, split in (('n_train', 'train'), ('n_impute', 'test'), ('n_gen', 'test')):
+        if s[key] > DATASET_SIZES[split]: raise ValueError(f'setting {key}={s[key]} exceeds the {DATASET_SIZES[split]:,} {split} images')
+    x = torch.zeros(2, *image_shape, device='meta')   # shapes only: no memory, no arithmetic
+    for part, build in (('ddpm', lambda c: UNet(**c['unet'])), ('vae', lambda c: VAE(in_channels=image_shape[0], **c['net']))):
+        try:
+            with torch.device('meta'):
+                net = build(s[part])
+                out = net(x, torch.zeros(2)) if part == 'ddpm' else net.encode(x)[0]
+        except (TypeError, ValueError, RuntimeError) as e: raise ValueError(f'{part} settings do not make a working network: {e}') from None
+    try:
+        with torch.device('meta'): UNet(**latent_unet_config(s['ldm']['unet'], *out.shape[1:]))(torch.zeros(2, *out.shape[1:]), torch.zeros(2))
+    except (TypeError, ValueError, RuntimeError) as e: raise ValueError(f'ldm settings do not make a working network: {e}') from None
+    return s
 
 # %% ../nbs/11_runs.ipynb #4bcf7278
 def runs_root(runs_dir: str | Path | None = None) -> Path:
@@ -100,15 +196,30 @@ def write_config(run_dir: Path, params: dict, settings: dict | None = None, devi
     atomic_write_json(Path(run_dir) / 'config.json', cfg)
     return cfg
 
+# %% ../nbs/11_runs.ipynb #7c1e0031
+def settings_digest(inputs) -> str:
+    "SHA-256 (first 16 hex digits) of `inputs` as canonical JSON: the identity of what a cached artefact was made from."
+    text = json.dumps(inputs, sort_keys=True, separators=(',', ':'))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+def settings_diff(old: dict, new: dict) -> list:
+    "The dotted settings that differ from `old` to `new`, as `'key: old → new'` lines (absent values shown as —)."
+    a, b = flatten_settings(json.loads(json.dumps(old))), flatten_settings(json.loads(json.dumps(new)))
+    show = lambda d, k: json.dumps(d[k]) if k in d else '—'
+    return [f'{k}: {show(a, k)} → {show(b, k)}' for k in sorted(set(a) | set(b)) if a.get(k, ...) != b.get(k, ...)]
+
 # %% ../nbs/11_runs.ipynb #59d497e0
 GENERATION_METHODS = ('ldm', 'ddpm', 'diffputer')
 IMPUTATION_METHODS = ('ldm_guidance', 'ddpm_guidance', 'ddpm_replacement', 'diffputer_replacement', 'autoencoder')
 GEN_FIELDS, IMP_FIELDS = ('fid', 'is_mean', 'is_std', 'n'), ('mse_missing', 'mse_image', 'fid', 'is_mean', 'is_std', 'n')
 
-def metrics_complete(path) -> bool:
-    "Whether `path` is a `metrics.json` with every method and field."
+def metrics_complete(path,
+                     digest: str | None = None  # also require this settings digest (what the run would compute now)
+                    ) -> bool:
+    "Whether `path` is a `metrics.json` with every method and field (and, given `digest`, made from those settings)."
     try: m = json.loads(Path(path).read_text())
     except (OSError, ValueError): return False
     if not all(k in m for k in ('config', 'generation', 'imputation', 'timing')): return False
+    if digest is not None and m.get('digest') != digest: return False
     return (all(all(f in m['generation'].get(k, {}) for f in GEN_FIELDS) for k in GENERATION_METHODS) and
             all(all(f in m['imputation'].get(k, {}) for f in IMP_FIELDS) for k in IMPUTATION_METHODS))

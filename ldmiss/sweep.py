@@ -4,41 +4,81 @@
 
 # %% ../nbs/13_sweep.ipynb #5e1a0003
 from __future__ import annotations
-import argparse, json, subprocess, sys, time
-from .core import project_root, check_int
-from .runs import check_params, run_dir_for, metrics_complete
-from .experiment import run_experiment
+import argparse, json, os, subprocess, sys, time
+from pathlib import Path
+from .core import project_root, check_int, get_device, device_name
+from .runs import check_params, profile_settings, apply_overrides, parse_overrides, run_dir_for, runs_root, metrics_complete
+from .experiment import run_experiment, run_digest, StaleCacheError
+from .bench import project_run_seconds, bench_rates
 
 # %% auto #0
-__all__ = ['run_command', 'sweep', 'main']
+__all__ = ['plan', 'run_notebook', 'run_command', 'sweep', 'main']
+
+# %% ../nbs/13_sweep.ipynb #5e1a0011
+def plan(params: dict, settings: dict, overrides=None, device=None,
+         bench_path=None  # default: runs/bench/bench.json under the project root
+        ) -> str:
+    "What one run will do, as text: resolved profile, device, sizes, overrides and the benchmark's projected time."
+    dev = get_device(device)
+    s = settings
+    lines = [f"profile {params['profile']} on {device_name(dev)}: n_train {s['n_train']}, n_gen {s['n_gen']}, n_impute {s['n_impute']}, "
+             f"n_steps {s['n_steps']}, epochs ddpm/vae/ldm {s['ddpm']['epochs']}/{s['vae']['epochs']}/{s['ldm']['epochs']}"]
+    over = parse_overrides(overrides)
+    if over: lines.append('overrides: ' + ', '.join(f'{k}={json.dumps(v)}' for k, v in over.items()))
+    path = Path(bench_path) if bench_path is not None else project_root() / 'runs' / 'bench' / 'bench.json'
+    try: bench = json.loads(path.read_text())
+    except (OSError, ValueError): bench = None
+    if bench is not None and bench.get('device_type') == dev.type and bench.get('profile') == 'full':
+        secs = project_run_seconds(s, bench_rates(bench))
+        lines.append(f"projected: {sum(secs.values()) / 3600:.2f} h on {bench['device']} (from {path.name}; DiffPuter not included)")
+    else: lines.append(f'projected: no full benchmark of a {dev.type} device in {path} (`make bench` measures one)')
+    return '\n'.join(lines)
 
 # %% ../nbs/13_sweep.ipynb #9cea6a27
-def run_command(params: dict, runs_dir, notebook: bool) -> list:
-    "The command that runs one experiment: papermill on `nbs/run.ipynb` (kept in the run folder) or this module's CLI."
-    extra = dict(runs_dir=str(runs_dir)) if runs_dir is not None else {}   # else the child resolves it as we do
-    if notebook:
-        out = run_dir_for(params, runs_dir) / 'run.ipynb'
-        cmd = [sys.executable, '-m', 'papermill', str(project_root() / 'nbs' / 'run.ipynb'), str(out), '--cwd', str(project_root() / 'nbs'), '-k', 'python3']
-        for k, v in dict(params, **extra).items(): cmd += ['-p', k, str(v)]
-        return cmd
-    cmd = [sys.executable, '-m', 'ldmiss.sweep']
-    for k, v in dict(params, **extra).items(): cmd += [f"--{k.replace('_', '-')}", str(v)]
-    return cmd
+def run_notebook(params: dict, runs_dir=None, overrides=None, recompute: bool = True,
+                 notebook=None,  # default: nbs/run.ipynb
+                 output=None  # where papermill's progress goes (a file or `subprocess.DEVNULL`); default: this process's
+                ) -> int:
+    "Execute the run notebook with papermill for one experiment; keep it as `run.ipynb` only on success. Returns the exit code."
+    out = run_dir_for(params, runs_dir)
+    nb = Path(notebook) if notebook is not None else project_root() / 'nbs' / 'run.ipynb'
+    running, good, failed = out / 'run.running.ipynb', out / 'run.ipynb', out / 'run.failed.ipynb'
+    pars = dict(params, overrides=json.dumps(parse_overrides(overrides)), recompute=recompute,
+                **({'runs_dir': str(runs_root(runs_dir))} if runs_dir is not None else {}))
+    cmd = [sys.executable, '-m', 'papermill', str(nb), str(running), '--cwd', str(nb.parent), '-k', 'python3']
+    for k, v in pars.items(): cmd += ['-p', k, str(v)]
+    rc = subprocess.run(cmd, cwd=project_root(), stdout=output, stderr=subprocess.STDOUT if output is not None else None).returncode
+    if rc == 0:
+        os.replace(running, good); failed.unlink(missing_ok=True)
+    elif running.exists(): os.replace(running, failed)   # the last good run.ipynb stays as it was
+    return rc
+
+def run_command(params: dict, runs_dir, notebook: bool, overrides=None, recompute: bool = True) -> list:
+    "The command line that runs one experiment in its own process (through the notebook, or without Jupyter)."
+    cmd = [sys.executable, '-m', 'ldmiss.sweep', '--dataset', params['dataset'], '--mechanism', params['mechanism'],
+           '--rate', str(params['rate']), '--seed', str(params['seed']), '--profile', params['profile']]
+    if runs_dir is not None: cmd += ['--runs-dir', str(runs_root(runs_dir))]   # else the child resolves it as we do
+    for k, v in parse_overrides(overrides).items(): cmd += ['--set', f'{k}={json.dumps(v)}']
+    return cmd + (['--notebook'] if notebook else []) + ([] if recompute else ['--no-recompute'])
 
 def sweep(rates, seeds, dataset='mnist', mechanism='mcar', profile='auto',
           runs_dir=None,  # None: $LDMISS_RUNS_DIR, else runs/
           jobs: int = 1,  # experiments run side by side (e.g. several per GPU)
           notebook: bool = True,  # run through papermill (else the module CLI)
+          overrides=None,  # the same setting changes for every run (`apply_overrides`)
+          recompute: bool = True,  # False: a run whose caches were made with other settings stops
           log=print,
-          command=None,  # command(params, runs_dir, notebook) -> argv; default: `run_command`
+          command=None,  # command(params, runs_dir, notebook, overrides, recompute) -> argv; default: `run_command`
          ) -> dict:
-    "Run every (rate, seed) not yet complete; return {'done': [...], 'skipped': [...], 'failed': [...]}."
+    "Run every (rate, seed) not yet complete with these settings; return {'done': [...], 'skipped': [...], 'failed': [...]}."
+    if not len(rates) or not len(seeds): raise ValueError(f'a sweep needs at least one rate and one seed, got rates={list(rates)}, seeds={list(seeds)}')
     grid = [check_params(dataset, mechanism, r, s, profile) for r in rates for s in seeds]   # all checked before any work
+    settings = apply_overrides(profile_settings(grid[0]['profile']), overrides)
     jobs = check_int('jobs', jobs)
     todo, res = [], dict(done=[], skipped=[], failed=[])
     for p in grid:
         key = f"rate{p['rate']:g}/seed{p['seed']}"
-        if metrics_complete(run_dir_for(p, runs_dir) / 'metrics.json'): res['skipped'].append(key)
+        if metrics_complete(run_dir_for(p, runs_dir) / 'metrics.json', run_digest(p, settings)): res['skipped'].append(key)
         else: todo.append((key, p))
     running = []
     def reap(block):
@@ -53,7 +93,8 @@ def sweep(rates, seeds, dataset='mnist', mechanism='mcar', profile='auto',
         while len(running) >= jobs: reap(False); time.sleep(1)
         logf = open(run_dir_for(p, runs_dir) / 'run.log', 'w')
         log(f'starting {key}')
-        running.append((key, subprocess.Popen((command or run_command)(p, runs_dir, notebook), stdout=logf, stderr=subprocess.STDOUT, cwd=project_root()), logf))
+        argv = (command or run_command)(p, runs_dir, notebook, overrides, recompute)
+        running.append((key, subprocess.Popen(argv, stdout=logf, stderr=subprocess.STDOUT, cwd=project_root()), logf))
     reap(True)
     log(f"sweep: {len(res['done'])} finished, {len(res['skipped'])} already complete, {len(res['failed'])} failed"
         + (f": {', '.join(res['failed'])}" if res['failed'] else ''))
@@ -61,19 +102,39 @@ def sweep(rates, seeds, dataset='mnist', mechanism='mcar', profile='auto',
 
 # %% ../nbs/13_sweep.ipynb #5e1a0006
 def main(argv=None) -> int:
-    "Command line: one experiment (`--rate ... --seed ...`) or a sweep (`--rates ... --seeds ...`)."
+    "Command line: one experiment (`--rate ... --seed ...`) or a sweep (`--rates ... --seeds ...`); returns the exit code."
     ap = argparse.ArgumentParser(prog='python -m ldmiss.sweep', description='Run LDMiss experiments: one, or a sweep over rates and seeds.')
     ap.add_argument('--dataset', default='mnist'); ap.add_argument('--mechanism', default='mcar')
-    ap.add_argument('--rate', type=float, default=0.5); ap.add_argument('--seed', type=int, default=42)
-    ap.add_argument('--rates', type=float, nargs='*'); ap.add_argument('--seeds', type=int, nargs='*')
-    ap.add_argument('--profile', default='auto')
+    ap.add_argument('--rate', default='0.5', help='training missing rate, in [0, 1)'); ap.add_argument('--seed', default='42')
+    ap.add_argument('--rates', nargs='+', metavar='RATE', help='a sweep over these rates (× --seeds)')
+    ap.add_argument('--seeds', nargs='+', metavar='SEED', help='a sweep over these seeds (× --rates)')
+    ap.add_argument('--profile', default='auto', help='smoke, quick, paper, or auto (paper with CUDA, else smoke)')
+    ap.add_argument('--set', action='append', default=[], metavar='KEY=VALUE', help='change one setting, e.g. ddpm.epochs=2 (repeatable)')
+    ap.add_argument('--no-recompute', action='store_true', help='stop where a cache was made with other settings (names them)')
     ap.add_argument('--runs-dir', default=None, help='default: $LDMISS_RUNS_DIR, else runs/')
-    ap.add_argument('--jobs', type=int, default=1); ap.add_argument('--no-notebook', action='store_true')
+    ap.add_argument('--notebook', action='store_true', help='one run: execute nbs/run.ipynb with papermill into the run folder')
+    ap.add_argument('--no-notebook', action='store_true', help='a sweep: run each experiment without Jupyter')
+    ap.add_argument('--jobs', type=int, default=1, help='a sweep: experiments side by side')
+    ap.add_argument('--dry-run', action='store_true', help='check everything and print the plan; run nothing')
     a = ap.parse_args(argv)
-    if a.rates is not None or a.seeds is not None:
-        r = sweep(a.rates or [a.rate], a.seeds or [a.seed], a.dataset, a.mechanism, a.profile, a.runs_dir, a.jobs, not a.no_notebook)
+    rates, seeds, sweeping = a.rates or [a.rate], a.seeds or [a.seed], a.rates is not None or a.seeds is not None
+    try:   # everything checked before anything runs
+        grid = [check_params(a.dataset, a.mechanism, r, s, a.profile) for r in rates for s in seeds]
+        settings = apply_overrides(profile_settings(grid[0]['profile']), a.set)
+        check_int('jobs', a.jobs)
+    except ValueError as e:
+        print(f'{ap.prog}: error: {e}', file=sys.stderr)
+        return 2
+    print(plan(grid[0], settings, a.set) + (f'\nsweep: {len(grid)} runs (rates {rates} × seeds {seeds})' if sweeping else ''), flush=True)
+    if a.dry_run: return 0
+    if sweeping:
+        r = sweep(rates, seeds, a.dataset, a.mechanism, a.profile, a.runs_dir, a.jobs, not a.no_notebook, a.set, not a.no_recompute)
         return 1 if r['failed'] else 0
-    m = run_experiment(a.dataset, a.mechanism, a.rate, a.seed, a.profile, a.runs_dir)
+    if a.notebook: return run_notebook(grid[0], a.runs_dir, a.set, not a.no_recompute)
+    try: m = run_experiment(a.dataset, a.mechanism, rates[0], seeds[0], a.profile, a.runs_dir, a.set, not a.no_recompute)
+    except StaleCacheError as e:
+        print(f'{ap.prog}: stopped: {e}', file=sys.stderr)
+        return 1
     print(json.dumps({k: m[k] for k in ('generation', 'imputation')}, indent=1))
     return 0
 

@@ -26,6 +26,7 @@ class TrainResult:
     losses: list = field(default_factory=list)  # mean training loss of each epoch (all epochs, resumed ones included)
     images_per_sec: float = float('nan')        # training throughput of the epochs run in this call
     epochs_run: int = 0       # epochs trained in this call (0 when a finished checkpoint was reused)
+    seconds: float = 0.0      # training time of every epoch so far, summed over the calls that trained them (resumes too)
 
 def _epoch_seed(seed: int, epoch: int) -> int: return (seed * 1_000_003 + epoch) % (2**63 - 1)
 
@@ -82,16 +83,17 @@ def train(model: nn.Module,
     opt = torch.optim.Adam(model.parameters(), lr=lr, fused=cuda)
     ema = AveragedModel(model, multi_avg_fn=ema_warmup_multi_avg_fn(ema_decay), use_buffers=True)
     run = dict(lr=lr, batch_size=batch_size, seed=seed, ema_decay=ema_decay)
-    start, losses = 0, []
+    start, losses, seconds = 0, [], 0.0
     ckpt_path = Path(ckpt_path) if ckpt_path else None
     if ckpt_path and ckpt_path.exists():
         ck = torch_load_checked(ckpt_path, map_location=dev)
         if ck['run'] != run: raise ValueError(f'{ckpt_path} was written with {ck["run"]}, not {run}: use another path or the same settings')
         model.load_state_dict(ck['model']); ema.load_state_dict(ck['ema']); opt.load_state_dict(ck['opt'])
-        start, losses = ck['epoch'], list(ck['losses'])
+        start, losses, seconds = ck['epoch'], list(ck['losses']), float(ck.get('seconds', 0.0))
+        if start > epochs: raise ValueError(f'{ckpt_path} holds {start} trained epochs, more than epochs={epochs}: use another path')
     if start >= epochs:
         model.eval(); ema.eval()
-        return TrainResult(model, ema, losses, float('nan'), 0)
+        return TrainResult(model, ema, losses, float('nan'), 0, seconds)
     data = tuple(t.to(dev) for t in data)
     n = len(data[0])
     bs = min(batch_size, n)
@@ -122,12 +124,12 @@ def train(model: nn.Module,
                 bar.set_postfix(loss=f'{step_losses[max(0, i + 1 - check_every):i + 1].mean().item():.4f}')
         seen += steps * bs
         losses.append(step_losses.mean().item())
+        elapsed = time.perf_counter() - t0   # reading losses[-1] waited for the device: all work is in
         if ckpt_path:
             atomic_torch_save(dict(model=model.state_dict(), ema=ema.state_dict(), opt=opt.state_dict(),
-                                   epoch=epoch + 1, losses=losses, run=run), ckpt_path)
-    if cuda: torch.cuda.synchronize(dev)
+                                   epoch=epoch + 1, losses=losses, run=run, seconds=seconds + elapsed), ckpt_path)
     model.eval(); ema.eval()
-    return TrainResult(model, ema, losses, seen / (time.perf_counter() - t0), epochs - start)
+    return TrainResult(model, ema, losses, seen / elapsed, epochs - start, seconds + elapsed)
 
 def _check_finite(step_losses, upto, epoch, steps, window):
     "Raise `FloatingPointError` naming the first step (1-based, counted over all epochs) whose loss is not finite."
