@@ -38,13 +38,14 @@ $(STAMP): requirements.lock setup.py settings.ini
 
 test: env
 	export LDMISS_RUNS_DIR=$$(mktemp -d) LDMISS_FIGURES_DIR=$$(mktemp -d)
+	trap 'rm -rf "$$LDMISS_RUNS_DIR" "$$LDMISS_FIGURES_DIR"' EXIT
 	$(PY) .ci/check_repo.py
 	$(PY) .ci/test_notebooks.py
 
 # Make variables reach Python as quoted text; the library checks them (same messages as the CLI and papermill) before any work.
 q = '$(subst ','\'',$(1))'
 RUN_ARGS = --dataset $(call q,$(DATASET)) --mechanism $(call q,$(MECHANISM)) --profile $(call q,$(PROFILE)) \
-  $(if $(RUNS_DIR),--runs-dir $(call q,$(RUNS_DIR))) $(foreach s,$(SET),--set $(call q,$(s))) \
+  $(if $(RUNS_DIR),--runs-dir $(call q,$(RUNS_DIR))) $(if $(SET),--set $(call q,$(SET))) \
   $(if $(NO_RECOMPUTE),--no-recompute) $(if $(DRY_RUN),--dry-run)
 
 # One experiment through nbs/run.ipynb; prints the resolved profile and projected time first.
@@ -64,7 +65,7 @@ figures: env
 	if $(VENV)/bin/papermill nbs/results.ipynb "$$out/results.running.ipynb" --cwd nbs -k python3 \
 	     -p runs_dir $(call q,$(or $(RUNS_DIR),$(LDMISS_RUNS_DIR),runs)) -p out_dir "$$(realpath "$$out")"; then
 	  mv "$$out/results.running.ipynb" "$$out/results.ipynb"; rm -f "$$out/results.failed.ipynb"
-	else mv "$$out/results.running.ipynb" "$$out/results.failed.ipynb"; exit 1; fi
+	else [ ! -f "$$out/results.running.ipynb" ] || mv "$$out/results.running.ipynb" "$$out/results.failed.ipynb"; exit 1; fi
 
 # Throughput of the Table 1 networks (project code vs naive PyTorch) and the projected GPU-hours; one JSON line.
 bench: env

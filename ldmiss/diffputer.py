@@ -17,7 +17,7 @@ from .train import train, TrainResult
 # %% auto #0
 __all__ = ['SIGMA_MIN', 'SIGMA_MAX', 'RHO', 'DIFFPUTER_DEFAULTS', 'NoiseEmbedding', 'MLPDenoiser', 'mlp_params', 'mlp_flops',
            'edm_coefficients', 'EDMPrecond', 'edm_loss', 'edm_sigmas', 'impute_nfe', 'edm_sample', 'edm_impute',
-           'diffputer_impute', 'DiffPuterResult', 'fit_diffputer', 'diffputer_flops']
+           'diffputer_impute', 'DiffPuterResult', 'check_diffputer_config', 'fit_diffputer', 'diffputer_flops']
 
 # %% ../nbs/09_diffputer.ipynb #38348991
 class NoiseEmbedding(nn.Module):
@@ -257,17 +257,22 @@ def _initial_fill(x, mask, init_fill):
         return torch.where(mask, x, torch.where(cnt > 0, mean, glob))
     return torch.where(mask, x, torch.tensor(float(init_fill), dtype=x.dtype, device=x.device))
 
+def check_diffputer_config(cfg: dict) -> dict:
+    "Validate the knobs of `fit_diffputer` present in `cfg` (ValueError naming the bad one); return `cfg`."
+    for k, lo in (('em_iters', 1), ('epochs_per_m', 1), ('k_draws', 1), ('n_steps', 2), ('n_resample', 1),
+                  ('batch_size', 1), ('width', 2), ('sample_batch', 1), ('seed', 0)):
+        if k in cfg: check_int(k, cfg[k], lo)
+    if 'lr' in cfg and not cfg['lr'] > 0: raise ValueError(f"lr must be > 0, got {cfg['lr']!r}")
+    if 'ema_decay' in cfg and not 0 <= cfg['ema_decay'] < 1: raise ValueError(f"ema_decay must be in [0, 1), got {cfg['ema_decay']!r}")
+    f = cfg.get('init_fill', 0.0)
+    if not (f == 'mean' or (isinstance(f, (int, float)) and not isinstance(f, bool) and math.isfinite(f))):
+        raise ValueError(f"init_fill must be a number or 'mean', got {f!r}")
+    return cfg
+
 def _check_fit_args(x_obs, mask, cfg):
     "Validate `fit_diffputer`'s data and knobs (ValueError naming the bad one)."
     check_observed(x_obs, mask, finite=True, hint=_MASK_HINT)
-    for k, lo in (('em_iters', 1), ('epochs_per_m', 1), ('k_draws', 1), ('n_steps', 2), ('n_resample', 1),
-                  ('batch_size', 1), ('width', 2), ('sample_batch', 1), ('seed', 0)):
-        check_int(k, cfg[k], lo)
-    if not cfg['lr'] > 0: raise ValueError(f"lr must be > 0, got {cfg['lr']!r}")
-    if not 0 <= cfg['ema_decay'] < 1: raise ValueError(f"ema_decay must be in [0, 1), got {cfg['ema_decay']!r}")
-    f = cfg['init_fill']
-    if not (f == 'mean' or (isinstance(f, (int, float)) and not isinstance(f, bool) and math.isfinite(f))):
-        raise ValueError(f"init_fill must be a number or 'mean', got {f!r}")
+    check_diffputer_config(cfg)
 
 # %% ../nbs/09_diffputer.ipynb #63339056
 @dataclass

@@ -4,12 +4,13 @@
 
 # %% ../nbs/12_experiment.ipynb #fccd21e3
 from __future__ import annotations
-import functools, inspect, json, runpy, shutil, sys, time
+import functools, inspect, json, runpy, sys, time
+from pathlib import Path
 from functools import partial
 import torch
 from torch import nn
 from .core import to_unit, to_net, from_net, get_device, stable_seed, save_grid, check_choice
-from .core import atomic_write_json, atomic_torch_save, torch_load_checked
+from .core import atomic_write_json, atomic_write_bytes, atomic_torch_save, torch_load_checked
 from .data import load_dataset
 from .masks import make_mask, mcar_mask, zero_impute
 from .sde import VPSDE, missdiff_batch_loss, eps_score_fn
@@ -19,26 +20,31 @@ from .sampling import sample, impute_guided, impute_replacement
 from .vae import VAE, encode_images, impute_autoencoder
 from .ldm import LDMissFit, fit_vae, fit_ldmiss, impute_ldm, generate_ldm
 from .diffputer import DiffPuterResult, fit_diffputer, edm_sample, diffputer_impute
-from .metrics import load_classifier, reference_features, score_images, imputation_metrics, calibration_rows
+from .metrics import CLASSIFIER_SHA256, load_classifier, reference_features, score_images, imputation_metrics, calibration_rows
 from .runs import check_params, profile_settings, apply_overrides, run_dir_for, run_config, settings_digest, settings_diff
+from .runs import flatten_settings
 from .runs import GENERATION_METHODS, IMPUTATION_METHODS
 
 # %% auto #0
-__all__ = ['TEST_MASK_SEED', 'SPEED_ONLY', 'StaleCacheError', 'stage_inputs', 'run_digest', 'stage', 'Experiment',
+__all__ = ['TEST_MASK_SEED', 'SPEED_ONLY', 'RESUMABLE', 'StaleCacheError', 'stage_inputs', 'run_digest', 'stage', 'Experiment',
            'run_experiment']
 
 # %% ../nbs/12_experiment.ipynb #fd8a10c2
 TEST_MASK_SEED = 20_240_501
 SPEED_ONLY = ('compile',)   # settings that change how fast a result comes, not what it is: left out of digests
+RESUMABLE = {'ddpm': ('ddpm.epochs', 'ddpm.pt'), 'vae': ('vae.epochs', 'vae.pt'), 'ldm': ('ldm.epochs', 'ldm.pt'),
+             'diffputer': ('diffputer.em_iters', 'diffputer_em.pt')}   # training that more epochs (iterations) continue
 
 class StaleCacheError(RuntimeError):
     "A cached stage was computed with other settings, and the run was told not to recompute."
 
-def stage_inputs(params: dict, settings: dict) -> dict:
+def stage_inputs(params: dict, settings: dict,
+                 device_type: str = 'cpu'  # 'cuda' draws other random streams and computes in bf16: other results
+                ) -> dict:
     "What each cached stage of a run is computed from — `{stage: inputs}`, upstream stages' inputs included."
     s = json.loads(json.dumps(settings))   # plain JSON: tuples as lists, as the records store them
     keep = lambda d: {k: v for k, v in d.items() if k not in SPEED_ONLY}
-    data = dict(params={k: params[k] for k in ('dataset', 'mechanism', 'rate', 'seed')}, n_train=s['n_train'])
+    data = dict(params={k: params[k] for k in ('dataset', 'mechanism', 'rate', 'seed')}, n_train=s['n_train'], device=device_type)
     test = dict(dataset=params['dataset'], n_impute=s['n_impute'], test_rate=s['test_rate'], test_mask_seed=TEST_MASK_SEED)
     models = dict(ddpm=dict(data=data, ddpm=keep(s['ddpm'])), vae=dict(data=data, vae=keep(s['vae'])),
                   diffputer=dict(data=data, diffputer=keep(s['diffputer'])))
@@ -53,9 +59,11 @@ def stage_inputs(params: dict, settings: dict) -> dict:
                                **(dict(n_steps=s['n_steps']) if family in ('ldm', 'ddpm') else {}))
     return out
 
-def run_digest(params: dict, settings: dict, methods_gen=GENERATION_METHODS, methods_imp=IMPUTATION_METHODS) -> str:
-    "The digest a run's `metrics.json` carries: every stage's inputs and the methods scored."
-    return settings_digest(dict(stages=stage_inputs(params, settings), generation=list(methods_gen), imputation=list(methods_imp)))
+def run_digest(params: dict, settings: dict, device_type: str = 'cpu', methods_gen=GENERATION_METHODS,
+               methods_imp=IMPUTATION_METHODS) -> str:
+    "The digest a run's `metrics.json` carries: every stage's inputs, the methods scored and the classifier scoring them."
+    return settings_digest(dict(stages=stage_inputs(params, settings, device_type), generation=list(methods_gen),
+                                imputation=list(methods_imp), classifier=CLASSIFIER_SHA256))
 
 def stage(key: str):
     "Method decorator: compute the stage once per `Experiment`, keeping its result under `key` (formatted with the arguments)."
@@ -79,58 +87,74 @@ class Experiment:
                  runs_dir=None,  # None: $LDMISS_RUNS_DIR, else runs/ (relative paths from the project root)
                  settings: dict | None = None,  # default: the profile's
                  overrides=None,  # changes to those settings: {'ddpm.epochs': 2}, 'n_steps=7 ddpm.epochs=2', ... (`apply_overrides`)
-                 recompute: bool = True,  # False: a cache made with other settings stops the run (`StaleCacheError`)
+                 recompute: bool = True,  # False: a stage whose settings have no cache yet, but others do, stops the run
                  device=None, progress: bool = True, log=print):
         self.params = check_params(dataset, mechanism, rate, seed, profile)
         self.settings = apply_overrides(settings if settings is not None else profile_settings(self.params['profile']), overrides)
+        if not isinstance(recompute, bool): raise ValueError(f'recompute must be True or False, got {recompute!r}')
         self.device = get_device(device)
         self.recompute, self.progress, self.log = recompute, progress, log
         self.amp, self.sde = self.device.type == 'cuda', VPSDE()
-        self.inputs = stage_inputs(self.params, self.settings)
+        self.inputs = stage_inputs(self.params, self.settings, self.device.type)
         self.dir = run_dir_for(self.params, runs_dir)
         self.ck = self.dir / 'checkpoints'
-        self.config = run_config(self.params, self.settings, self.device)   # written when this run first computes something
-        self._stages, self._records, self._started, self._computed = {}, {}, False, 0.0
+        self.config = run_config(self.params, self.settings, self.device)   # written with metrics.json, on success
+        self._stages, self._records, self._computed = {}, {}, 0.0
 
-    # --- bookkeeping: one folder and one record (stage.json) per cached stage
-    def _start(self):
-        "Write `config.json` once per process, when a stage first computes something."
-        if not self._started: atomic_write_json(self.dir / 'config.json', self.config)
-        self._started = True
+    # --- bookkeeping: one folder per cached stage and settings, `<stage>-<digest>/`, with its record `stage.json`
+    def stage_dir(self, key: str) -> Path:
+        "The folder of stage `key` computed from this run's settings."
+        return self.ck / f'{key}-{settings_digest(self.inputs[key])}'
 
     def record(self, key: str) -> dict | None:
         "The record of stage `key`: its inputs and digest, compute seconds, the git states that computed it (None if absent)."
         if key not in self._records:
-            try: self._records[key] = json.loads((self.ck / key / 'stage.json').read_text())
+            try: self._records[key] = json.loads((self.stage_dir(key) / 'stage.json').read_text())
             except (OSError, ValueError): return None
         return self._records[key]
 
     def _open(self, key: str):
-        "Make `checkpoints/<key>/` hold products of this run's settings: keep it when its record matches, else start it afresh."
-        d, want = self.ck / key, self.inputs[key]
-        rec = self.record(key)
-        if rec is not None and rec.get('digest') == settings_digest(want): return
-        if d.exists() and any(d.iterdir()):
-            why = settings_diff(rec['inputs'], want) if rec and 'inputs' in rec else ['(no record of the settings it was made from)']
+        "Use the stage's folder for these settings, creating it (or, without `recompute`, refusing where only other settings' exist)."
+        d, want = self.stage_dir(key), self.inputs[key]
+        if self.record(key) is not None: return
+        others = {}
+        for p in self.ck.glob(f'{key}-*/stage.json'):
+            try: others[p.parent] = json.loads(p.read_text())['inputs']
+            except (OSError, ValueError, KeyError): pass
+        if others:
+            why = min((settings_diff(v, want) for v in others.values()), key=len)   # the closest cached settings
             if not self.recompute:
-                raise StaleCacheError(f'{d} was computed with other settings:\n  ' + '\n  '.join(why) +
-                                      '\nRun without --no-recompute (recompute=True) to recompute it and what depends on it.')
-            self.log(f'{key}: cached with other settings ({"; ".join(why)}): recomputing')
-            shutil.rmtree(d)
+                raise StaleCacheError(f"{key} is cached only for other settings ({len(others)} folder(s) in {self.ck}); "
+                                      'the closest differs in:\n  ' + '\n  '.join(why) +
+                                      '\nRun without --no-recompute (recompute=True) to compute it for these settings.')
+            self.log(f'{key}: computing for new settings (closest cache differs in: {"; ".join(why)})')
         d.mkdir(parents=True, exist_ok=True)
+        self._continue_training(key, others, d)
         self._records[key] = dict(digest=settings_digest(want), inputs=want, seconds=0.0, git=[])
         atomic_write_json(d / 'stage.json', self._records[key])
 
+    def _continue_training(self, key: str, others: dict, d: Path):
+        "Start a network's new folder from the checkpoint of one trained with the same settings but fewer epochs (EM iterations)."
+        if key not in RESUMABLE: return
+        field, name = RESUMABLE[key]
+        want = flatten_settings(self.inputs[key])
+        for folder, inputs in others.items():
+            have = flatten_settings(inputs)
+            if ({k for k in set(have) | set(want) if have.get(k) != want.get(k)} == {field} and have[field] < want[field]
+                    and (folder / name).exists()):
+                atomic_write_bytes(d / name, (folder / name).read_bytes())   # resuming is bit-exact: as if trained in one go
+                self.log(f'{key}: continuing from the {have[field]} of {folder.name} ({field} → {want[field]})')
+                return
+
     def _worked(self, key: str, add: float = 0.0, total: float | None = None, **extra):
         "Record compute time of stage `key` (`add` seconds, or its `total` so far) and the git state that did it."
-        self._start()
         rec = self.record(key)
         new = total if total is not None else rec['seconds'] + add
         self._computed += new - rec['seconds']
         rec['seconds'] = round(new, 3)
         if self.config['git'] not in rec['git']: rec['git'].append(self.config['git'])
         rec.update(extra)
-        atomic_write_json(self.ck / key / 'stage.json', rec)
+        atomic_write_json(self.stage_dir(key) / 'stage.json', rec)
 
     def _trained(self, key: str, r: TrainResult):
         "Record a network's training time (kept in its checkpoint across resumes) when this call trained it."
@@ -165,7 +189,7 @@ class Experiment:
         _, m, xo = self.train_data()
         cfg = self.settings['ddpm']
         r = fit_network(partial(UNet, **cfg['unet']), missdiff_batch_loss(self.sde), (xo, m), cfg, name='ddpm',
-                        seed=self.params['seed'], ckpt_dir=self.ck / 'ddpm', device=self.device, progress=self.progress)
+                        seed=self.params['seed'], ckpt_dir=self.stage_dir('ddpm'), device=self.device, progress=self.progress)
         self._trained('ddpm', r)
         return r.ema.module.eval().requires_grad_(False)
 
@@ -173,7 +197,7 @@ class Experiment:
     def train_vae(self) -> VAE:
         "The masked β-VAE (EMA weights, frozen) with its latent scale, trained on the zero-imputed training set."
         _, m, xo = self.train_data()
-        vae, r = fit_vae(xo, m, self.settings['vae'], seed=self.params['seed'], ckpt_dir=self.ck / 'vae', device=self.device,
+        vae, r = fit_vae(xo, m, self.settings['vae'], seed=self.params['seed'], ckpt_dir=self.stage_dir('vae'), device=self.device,
                          progress=self.progress)
         self._trained('vae', r)
         return vae
@@ -182,7 +206,7 @@ class Experiment:
     def train_ldmiss(self) -> LDMissFit:
         "LDMiss: the masked β-VAE and the latent U-Net trained on its scaled latents."
         _, m, xo = self.train_data()
-        fit = fit_ldmiss(xo, m, self.settings, seed=self.params['seed'], ckpt_dir=self.ck / 'ldm', device=self.device,
+        fit = fit_ldmiss(xo, m, self.settings, seed=self.params['seed'], ckpt_dir=self.stage_dir('ldm'), device=self.device,
                          progress=self.progress, vae=self.train_vae())
         self._trained('ldm', fit.training['ldm'])
         return fit
@@ -192,7 +216,7 @@ class Experiment:
         "DiffPuter's MLP denoiser after its EM iterations (checkpointed per iteration)."
         _, m, xo = self.train_data()
         r = fit_diffputer(xo, m, **self.settings['diffputer'], seed=stable_seed(self.params['seed'], 'diffputer'),
-                          ckpt_dir=self.ck / 'diffputer', device=self.device, progress=self.progress)
+                          ckpt_dir=self.stage_dir('diffputer'), device=self.device, progress=self.progress)
         secs = round(sum(h['m_seconds'] + h['e_seconds'] for h in r.history), 3)   # kept in its checkpoint across resumes
         if secs != self.record('diffputer')['seconds']: self._worked('diffputer', total=secs)
         return r
@@ -205,10 +229,10 @@ class Experiment:
                 'diffputer': self.train_diffputer}[family]()
 
     def _batched(self, key: str, n: int, batch: int, fn) -> torch.Tensor:
-        "Concatenate `fn(lo, hi, generator)` over batches of `n`, caching each batch as `checkpoints/<key>/<lo>.pt`."
+        "Concatenate `fn(lo, hi, generator)` over batches of `n`, caching each batch as `<lo>.pt` in the stage's folder."
         outs = []
         for lo in range(0, n, batch):
-            hi, p = min(n, lo + batch), self.ck / key / f'{lo:06d}.pt'
+            hi, p = min(n, lo + batch), self.stage_dir(key) / f'{lo:06d}.pt'
             if p.exists(): out = torch_load_checked(p, self.device)
             else:
                 t0 = time.perf_counter()
@@ -279,13 +303,14 @@ class Experiment:
                     images_per_sec={k: r['images_per_sec'] for k, r in recs.items() if r and 'images_per_sec' in r})
 
     def evaluate(self, methods_gen=GENERATION_METHODS, methods_imp=IMPUTATION_METHODS) -> dict:
-        "Generate, impute and score every method; write `metrics.json` and the image grids; return the metrics (cached)."
-        digest, path = run_digest(self.params, self.settings, methods_gen, methods_imp), self.dir / 'metrics.json'
+        "Generate, impute and score every method; return the metrics, and on success write them with the grids and `config.json`."
+        digest = run_digest(self.params, self.settings, self.device.type, methods_gen, methods_imp)
+        path = self.dir / 'metrics.json'
         try:
             cached = json.loads(path.read_text())
             if cached.get('digest') == digest: return cached   # scored from exactly these settings: nothing to redo
         except (OSError, ValueError): pass
-        t0, scoring = time.perf_counter(), 0.0
+        t0, scoring, computed0 = time.perf_counter(), 0.0, self._computed
         def score(fn, imgs):
             nonlocal scoring
             t = time.perf_counter(); out = fn(imgs); scoring += time.perf_counter() - t
@@ -295,18 +320,17 @@ class Experiment:
         xt, mt, _ = self.train_data()
         score_gen = partial(score_images, ref_features=ref, classifier=clf, device=self.device)
         score_imp = partial(imputation_metrics, clean=x, mask=m, classifier=clf, ref_features=ref, device=self.device)
-        generation, imputation = {}, {}
+        generation, imputation, grids = {}, {}, {}   # grids are written only once everything is scored
         for meth in methods_gen:
             imgs = self.generate(meth)
             generation[meth] = score(score_gen, imgs)
-            save_grid(imgs[:64], self.dir / f'samples_{meth}.png', nrow=8)
+            grids[f'samples_{meth}.png'] = (imgs[:64], 8)
         generation['real_test'] = score(score_gen, to_unit(load_dataset(self.params['dataset'], 'test')[0][:self.settings['n_gen']]))
         for meth in methods_imp: imputation[meth] = score(score_imp, self.impute(meth))
         imputation.update(calibration_rows(x, m, clf, ref, float(xt[mt].mean()), device=self.device))
         vae = self.train_vae()
         with torch.no_grad(): imputation['vae_reconstruction'] = score(score_imp, from_net(vae.decode(encode_images(vae, x))).clamp(0, 1))
-        grid = [x[:8], zero_impute(x[:8], m[:8])] + [self.impute(k)[:8] for k in methods_imp]
-        save_grid(torch.cat(grid), self.dir / 'imputations.png', nrow=8)
+        grids['imputations.png'] = (torch.cat([x[:8], zero_impute(x[:8], m[:8])] + [self.impute(k)[:8] for k in methods_imp]), 8)
         used = [k for k in self.inputs if k in self._stages]
         config = dict(params=self.params, settings=self.settings, git=self.config['git'], environment=self.config['environment'],
                       test_mask_seed=TEST_MASK_SEED, observed_fraction_train=float(mt.float().mean()),
@@ -314,12 +338,13 @@ class Experiment:
         if 'diffputer' in methods_gen or 'diffputer_replacement' in methods_imp:
             dp = self.train_diffputer()
             config['diffputer'] = dict(config=dp.config, history=dp.history)
-        timing = self.timing(used)
-        wall = time.perf_counter() - t0
-        timing['evaluation'] = dict(wall=round(wall, 3), computed=round(self._computed, 3), scoring=round(scoring, 3),
-                                    loading=round(max(0.0, wall - self._computed - scoring), 3))   # loading: caches, data, grids
+        timing, wall, computed = self.timing(used), time.perf_counter() - t0, self._computed - computed0
+        timing['evaluation'] = dict(wall=round(wall, 3), computed=round(computed, 3), scoring=round(scoring, 3),
+                                    loading=round(max(0.0, wall - computed - scoring), 3))   # loading: caches and data
         metrics = json.loads(json.dumps(dict(digest=digest, config=config, generation=generation, imputation=imputation, timing=timing)))
-        atomic_write_json(path, metrics)
+        for name, (imgs, nrow) in grids.items(): save_grid(imgs, self.dir / name, nrow=nrow)
+        atomic_write_json(self.dir / 'config.json', self.config)
+        atomic_write_json(path, metrics)   # last: a complete metrics.json means everything above is in place
         return metrics   # as plain JSON, the same whether just computed or read back
 
 # %% ../nbs/12_experiment.ipynb #9cea6a27

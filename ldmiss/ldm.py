@@ -15,13 +15,13 @@ from .core import to_net, from_net, get_device, check_observed, check_int, stabl
 from .masks import zero_impute
 from .sde import VPSDE, denoising_batch_loss, eps_score_fn
 from .unet import UNet, LATENT_UNET
-from .train import fit_network, TrainResult
+from .train import fit_network, TrainResult, TRAIN_KEYS
 from .sampling import sample, impute_guided
 from .vae import VAE, VAE_CONFIGS, vae_loss, encode_images, set_latent_scale
 
 # %% auto #0
-__all__ = ['LDMISS_PAPER', 'impute_ldm', 'generate_ldm', 'ldmiss_settings', 'latent_unet_config', 'LDMissFit', 'fit_vae',
-           'fit_ldmiss', 'LDMissImputer']
+__all__ = ['LDMISS_PAPER', 'impute_ldm', 'generate_ldm', 'ldmiss_settings', 'latent_unet_config', 'LDMissFit',
+           'check_ldmiss_settings', 'fit_vae', 'fit_ldmiss', 'LDMissImputer']
 
 # %% ../nbs/08_ldmiss.ipynb #5b0e1a06
 def impute_ldm(score_fn,  # score of the latent diffusion model, in its scaled latent space
@@ -89,6 +89,22 @@ def _check_images(x, mask):
         bad = (~seen).nonzero().flatten()[:5].tolist()
         raise ValueError(f'{int((~seen).sum())} image(s) have no observed pixel (indices {bad}...): nothing to learn from or condition on')
 
+def check_ldmiss_settings(settings: dict,  # {'vae': ..., 'ldm': ...} as `LDMISS_PAPER`
+                          image_shape=(1, 28, 28)  # C, H, W of the images
+                         ) -> dict:
+    "Raise `ValueError` unless the VAE and latent U-Net of `settings` build and run on such images (meta device: shapes only)."
+    for part in ('vae', 'ldm'):
+        missing = [k for k in TRAIN_KEYS if k not in settings[part]]
+        if missing: raise ValueError(f'settings of {part!r} lack {missing}')
+    try:
+        with torch.device('meta'): z = VAE(in_channels=image_shape[0], **settings['vae']['net']).encode(torch.zeros(2, *image_shape))[0]
+    except (TypeError, ValueError, RuntimeError) as e: raise ValueError(f'vae settings do not make a working network: {e}') from None
+    try:
+        with torch.device('meta'):
+            UNet(**latent_unet_config(settings['ldm']['unet'], *z.shape[1:]))(torch.zeros(2, *z.shape[1:]), torch.zeros(2))
+    except (TypeError, ValueError, RuntimeError) as e: raise ValueError(f'ldm settings do not make a working network: {e}') from None
+    return settings
+
 def fit_vae(x: torch.Tensor,  # incomplete images [N, C, H, W] in [0, 1]; missing pixels are never read
             mask: torch.Tensor,  # bool like `x`, True = observed
             cfg: dict,  # the VAE's settings, as `LDMISS_PAPER['vae']`: `net` and the trainer's options
@@ -118,7 +134,7 @@ def fit_ldmiss(x: torch.Tensor,  # incomplete images [N, C, H, W] in [0, 1]; mis
               ) -> LDMissFit:
     "Train LDMiss on incomplete images: the masked β-VAE, its latent scale, then the latent diffusion model."
     _check_images(x, mask)
-    s = settings if settings is not None else LDMISS_PAPER
+    s = check_ldmiss_settings(settings if settings is not None else LDMISS_PAPER, tuple(x.shape[1:]))   # before any training
     dev, sde, training = get_device(device), VPSDE(), {}
     if vae is None:
         vae, training['vae'] = fit_vae(x, mask, s['vae'], seed=seed, fill=fill, ckpt_dir=ckpt_dir, device=dev, progress=progress)
@@ -142,7 +158,7 @@ class LDMissImputer:
             if v is not None: check_int(name, v)
         for name, v in (('vae_lr', vae_lr), ('ldm_lr', ldm_lr)):
             if v is not None and not (isinstance(v, (int, float)) and 0 < v < 1): raise ValueError(f'{name} must be in (0, 1), got {v!r}')
-        if not (isinstance(fill, (int, float)) and 0 <= fill <= 1): raise ValueError(f'fill must be a number in [0, 1], got {fill!r}')
+        if isinstance(fill, bool) or not (isinstance(fill, (int, float)) and 0 <= fill <= 1): raise ValueError(f'fill must be a number in [0, 1], got {fill!r}')
         self.settings = ldmiss_settings(vae=dict(net=vae_config, epochs=vae_epochs, batch_size=batch_size, lr=vae_lr),
                                         ldm=dict(unet=unet_config, epochs=ldm_epochs, batch_size=batch_size, lr=ldm_lr))
         self.n_steps, self.fill, self.seed, self.progress = check_int('n_steps', n_steps), fill, check_int('seed', seed, 0), progress
@@ -152,7 +168,6 @@ class LDMissImputer:
     @staticmethod
     def _split(X):
         "NaN-marked images → (zero-filled float32 tensor, bool mask True = observed), after validation in image terms."
-        if not (torch.is_tensor(X) or isinstance(X, np.ndarray)): X = np.asarray(X)
         if not (X.dtype.is_floating_point if torch.is_tensor(X) else np.issubdtype(X.dtype, np.floating)):
             raise ValueError(f'images must be floats in [0, 1] with NaN where a pixel is missing, got dtype {X.dtype}')
         x = torch.as_tensor(X).float()
@@ -168,7 +183,7 @@ class LDMissImputer:
 
     def fit(self, X):
         "Train the masked β-VAE, then the latent diffusion model, on incomplete images `X` (NaN = missing)."
-        x, mask = self._split(X)
+        x, mask = self._split(X if torch.is_tensor(X) or isinstance(X, np.ndarray) else np.asarray(X))
         self.model = fit_ldmiss(x, mask, self.settings, seed=self.seed, fill=self.fill, device=self.device, progress=self.progress)
         self.image_shape = tuple(x.shape[1:])
         return self
@@ -177,6 +192,7 @@ class LDMissImputer:
         "`X` with its NaN pixels filled by LDMiss guided sampling, as the same kind of array and dtype (numpy or torch)."
         if self.model is None: raise RuntimeError('call fit() first')
         check_int('batch_size', batch_size)
+        if not (torch.is_tensor(X) or isinstance(X, np.ndarray)): X = np.asarray(X)   # lists come back as numpy
         x, mask = self._split(X)
         if tuple(x.shape[1:]) != self.image_shape:
             raise ValueError(f"fitted on images C×H×W = {'×'.join(map(str, self.image_shape))}, got {'×'.join(map(str, x.shape[1:]))}")

@@ -4,7 +4,7 @@
 
 # %% ../nbs/11_runs.ipynb #fccd21e3
 from __future__ import annotations
-import copy, hashlib, json, math, os, platform, subprocess, time
+import copy, hashlib, json, math, os, platform, re, subprocess, time
 from pathlib import Path
 import numpy as np
 import scipy
@@ -15,13 +15,12 @@ from .core import project_root, atomic_write_json, device_name, get_device, chec
 from .data import DATASETS
 from .masks import MECHANISMS, check_rate
 from .unet import UNet, PIXEL_UNET, LATENT_UNET, small_config
-from .vae import VAE
-from .ldm import ldmiss_settings, latent_unet_config
-from .diffputer import DIFFPUTER_DEFAULTS
+from .ldm import ldmiss_settings, check_ldmiss_settings
+from .diffputer import DIFFPUTER_DEFAULTS, check_diffputer_config
 
 # %% auto #0
-__all__ = ['PROFILES', 'DDPM_PAPER', 'DATASET_SIZES', 'GENERATION_METHODS', 'IMPUTATION_METHODS', 'GEN_FIELDS', 'IMP_FIELDS',
-           'resolve_profile', 'check_params', 'profile_settings', 'flatten_settings', 'parse_overrides',
+__all__ = ['PROFILES', 'DDPM_PAPER', 'DATASET_SIZES', 'POSITIVE', 'GENERATION_METHODS', 'IMPUTATION_METHODS', 'GEN_FIELDS',
+           'IMP_FIELDS', 'resolve_profile', 'check_params', 'profile_settings', 'flatten_settings', 'parse_overrides',
            'apply_overrides', 'check_settings', 'runs_root', 'run_dir_for', 'git_state', 'environment_info',
            'run_config', 'write_config', 'settings_digest', 'settings_diff', 'metrics_complete']
 
@@ -79,6 +78,8 @@ def flatten_settings(d: dict, prefix: str = '') -> dict:
         else: out[f'{prefix}{k}'] = v
     return out
 
+POSITIVE = ('lr', 'test_rate')   # float settings that must stay above 0 (0 trains nothing / scores nothing)
+
 def _parse_value(text: str):
     "A value given as text: JSON where it parses (7, 2e-4, true, [1, 2]), else the text itself."
     try: return json.loads(text)
@@ -88,17 +89,21 @@ def parse_overrides(overrides) -> dict:
     "Overrides as `{dotted key: value}`, from None, a dict, a JSON object, `'k=v k=v'` text or a list of `'k=v'`."
     if overrides is None: return {}
     if isinstance(overrides, dict): return flatten_settings(overrides)
-    if isinstance(overrides, str):
-        text = overrides.strip()
-        if text.startswith('{'):
-            try: return flatten_settings(json.loads(text))
-            except ValueError as e: raise ValueError(f'overrides are not valid JSON: {e}') from None
-        overrides = text.replace(',', ' ').split()
+    if isinstance(overrides, (list, tuple)):
+        out = {}
+        for item in overrides: out.update(parse_overrides(item))
+        return out
+    if not isinstance(overrides, str): raise ValueError(f'overrides must be text, a list or a dict, got {overrides!r}')
+    text = overrides.strip()
+    if text.startswith('{'):
+        try: d = json.loads(text)
+        except ValueError as e: raise ValueError(f'overrides are not valid JSON: {e}') from None
+        return flatten_settings(d)
     out = {}
-    for item in overrides:
-        key, eq, value = str(item).partition('=')
-        if not eq or not key.strip(): raise ValueError(f'an override must read key=value (e.g. ddpm.epochs=2), got {item!r}')
-        out[key.strip()] = _parse_value(value.strip())
+    for item in re.split(r'\s+(?=[\w.]+=)', text) if text else []:   # a new item starts at `name=`: values may hold spaces
+        key, eq, value = item.partition('=')
+        if not eq or not re.fullmatch(r'[\w.]+', key): raise ValueError(f'an override must read key=value (e.g. ddpm.epochs=2), got {item!r}')
+        out[key] = _parse_value(value.strip())
     return out
 
 def _check_value(key: str, old, new):
@@ -113,6 +118,7 @@ def _check_value(key: str, old, new):
     if isinstance(old, float):
         if isinstance(new, bool) or not isinstance(new, (int, float)) or not math.isfinite(new) or new < 0: raise bad('a finite number >= 0')
         if 0 <= old < 1 and new >= 1: raise bad('a number in [0, 1)')
+        if key.split('.')[-1] in POSITIVE and new == 0: raise bad('a number > 0')
         return float(new)
     if isinstance(old, (list, tuple)):
         if not isinstance(new, (list, tuple)): raise bad(f'a list like {list(old)}')
@@ -140,19 +146,17 @@ def apply_overrides(settings: dict, overrides) -> dict:
     return check_settings(out)
 
 def check_settings(s: dict, image_shape=(1, 28, 28)) -> dict:
-    "Raise `ValueError` when sizes do not fit the dataset or a network cannot be built and run from its settings; return `s`."
+    "Raise `ValueError` when sizes do not fit the dataset and scores, or a model cannot be built and run from its settings; return `s`."
     for key, split in (('n_train', 'train'), ('n_impute', 'test'), ('n_gen', 'test')):
         if s[key] > DATASET_SIZES[split]: raise ValueError(f'setting {key}={s[key]} exceeds the {DATASET_SIZES[split]:,} {split} images')
-    x = torch.zeros(2, *image_shape, device='meta')   # shapes only: no memory, no arithmetic
-    for part, build in (('ddpm', lambda c: UNet(**c['unet'])), ('vae', lambda c: VAE(in_channels=image_shape[0], **c['net']))):
-        try:
-            with torch.device('meta'):
-                net = build(s[part])
-                out = net(x, torch.zeros(2)) if part == 'ddpm' else net.encode(x)[0]
-        except (TypeError, ValueError, RuntimeError) as e: raise ValueError(f'{part} settings do not make a working network: {e}') from None
+    for key in ('n_gen', 'n_impute'):   # IS is averaged over 10 splits
+        if s[key] < 10: raise ValueError(f'setting {key} must be at least 10 (the scores split the images ten ways), got {s[key]}')
     try:
-        with torch.device('meta'): UNet(**latent_unet_config(s['ldm']['unet'], *out.shape[1:]))(torch.zeros(2, *out.shape[1:]), torch.zeros(2))
-    except (TypeError, ValueError, RuntimeError) as e: raise ValueError(f'ldm settings do not make a working network: {e}') from None
+        with torch.device('meta'): UNet(**s['ddpm']['unet'])(torch.zeros(2, *image_shape), torch.zeros(2))
+    except (TypeError, ValueError, RuntimeError) as e: raise ValueError(f'ddpm settings do not make a working network: {e}') from None
+    check_ldmiss_settings(s, image_shape)
+    try: check_diffputer_config(s['diffputer'])
+    except ValueError as e: raise ValueError(f'diffputer settings: {e}') from None
     return s
 
 # %% ../nbs/11_runs.ipynb #4bcf7278

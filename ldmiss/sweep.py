@@ -74,11 +74,11 @@ def sweep(rates, seeds, dataset='mnist', mechanism='mcar', profile='auto',
     if not len(rates) or not len(seeds): raise ValueError(f'a sweep needs at least one rate and one seed, got rates={list(rates)}, seeds={list(seeds)}')
     grid = [check_params(dataset, mechanism, r, s, profile) for r in rates for s in seeds]   # all checked before any work
     settings = apply_overrides(profile_settings(grid[0]['profile']), overrides)
-    jobs = check_int('jobs', jobs)
+    jobs, device_type = check_int('jobs', jobs), get_device().type   # the children run on this machine's default device
     todo, res = [], dict(done=[], skipped=[], failed=[])
     for p in grid:
         key = f"rate{p['rate']:g}/seed{p['seed']}"
-        if metrics_complete(run_dir_for(p, runs_dir) / 'metrics.json', run_digest(p, settings)): res['skipped'].append(key)
+        if metrics_complete(run_dir_for(p, runs_dir) / 'metrics.json', run_digest(p, settings, device_type)): res['skipped'].append(key)
         else: todo.append((key, p))
     running = []
     def reap(block):
