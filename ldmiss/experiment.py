@@ -21,9 +21,8 @@ from .vae import VAE, encode_images, impute_autoencoder
 from .ldm import LDMissFit, fit_vae, fit_ldmiss, impute_ldm, generate_ldm
 from .diffputer import DiffPuterResult, fit_diffputer, edm_sample, diffputer_impute
 from .metrics import CLASSIFIER_SHA256, load_classifier, reference_features, score_images, imputation_metrics, calibration_rows
-from .runs import check_params, profile_settings, apply_overrides, run_dir_for, run_config, settings_digest, settings_diff
-from .runs import flatten_settings
-from .runs import GENERATION_METHODS, IMPUTATION_METHODS
+from .runs import check_params, profile_settings, apply_overrides, run_dir_for, run_config, GENERATION_METHODS, IMPUTATION_METHODS
+from .runs import settings_digest, settings_diff, flatten_settings
 
 # %% auto #0
 __all__ = ['TEST_MASK_SEED', 'SPEED_ONLY', 'RESUMABLE', 'StaleCacheError', 'stage_inputs', 'run_digest', 'stage', 'Experiment',
