@@ -12,10 +12,11 @@ import torch
 from torch import nn
 from torch.optim.swa_utils import AveragedModel
 from tqdm.auto import tqdm
-from .core import get_device, atomic_torch_save, torch_load_checked, check_int, stable_seed
+from itertools import chain
+from .core import get_device, atomic_torch_save, torch_load_checked, check_int, stable_seed, StepGraph, sync_device, compiled
 
 # %% auto #0
-__all__ = ['TRAIN_KEYS', 'TrainResult', 'ema_warmup_multi_avg_fn', 'train', 'fit_network']
+__all__ = ['WARM_STEPS', 'TRAIN_KEYS', 'TrainResult', 'ema_warmup_multi_avg_fn', 'ema_update', 'train', 'fit_network']
 
 # %% ../nbs/05_train.ipynb #078447e4
 @dataclass
@@ -24,9 +25,10 @@ class TrainResult:
     model: nn.Module          # the trained network (last weights)
     ema: AveragedModel        # EMA of the weights; `ema.module` is the network to sample with
     losses: list = field(default_factory=list)  # mean training loss of each epoch (all epochs, resumed ones included)
-    images_per_sec: float = float('nan')        # training throughput of the epochs run in this call
+    images_per_sec: float = float('nan')        # steady-state throughput of this call (after its first `WARM_STEPS` steps)
     epochs_run: int = 0       # epochs trained in this call (0 when a finished checkpoint was reused)
     seconds: float = 0.0      # training time of every epoch so far, summed over the calls that trained them (resumes too)
+    startup_seconds: float | None = None  # this call's first steps beyond their steady-state cost: compilation, capture (None: too few steps to tell)
 
 def _epoch_seed(seed: int, epoch: int) -> int: return (seed * 1_000_003 + epoch) % (2**63 - 1)
 
@@ -54,7 +56,43 @@ def ema_warmup_multi_avg_fn(decay: float):
         torch._foreach_add_(ema_params, diff)
     return update
 
+# %% ../nbs/05_train.ipynb #2f6c0d81
+@torch.no_grad()
+def ema_update(ema: AveragedModel,  # the average (`use_buffers=True`: parameters and buffers averaged alike)
+               model: nn.Module, decay: float) -> None:
+    "`ema.update_parameters(model)` with `ema_warmup_multi_avg_fn(decay)`, without a host sync (capturable)."
+    avg = [t.detach() for t in chain(ema.module.parameters(), ema.module.buffers())]
+    new = [t.detach() for t in chain(model.parameters(), model.buffers())]
+    n = ema.n_averaged
+    nf = n.to(torch.float32)
+    w = 1.0 - torch.clamp((1.0 + nf) / (10.0 + nf), max=decay)
+    diff = torch._foreach_sub(new, avg)
+    torch._foreach_mul_(diff, w)
+    mixed = torch._foreach_add(avg, diff)
+    first = n == 0   # the first update copies the weights, as `update_parameters` does
+    for a, p, m in zip(avg, new, mixed): a.copy_(torch.where(first, p, m))
+    n.add_(1)
+
 # %% ../nbs/05_train.ipynb #fc3c89a6
+WARM_STEPS = 3  # steps of each call that pay for compilation, graph capture and warm-up: left out of the steady-state rate
+
+def _train_step(model, fwd, loss_fn, opt, ema, decay: float, data: tuple, order: torch.Tensor, at: torch.Tensor,
+                step_losses: torch.Tensor, gen, dev, amp: bool, channels_last: bool, graphs: bool):
+    "One training step as a function of static buffers: the batch is row `at` of the epoch's `order` [steps, batch]."
+    def step():
+        idx = order.index_select(0, at)[0]
+        batch = tuple(t.index_select(0, idx) for t in data)
+        if channels_last: batch = tuple(b.contiguous(memory_format=torch.channels_last) if b.dim() == 4 and b.is_floating_point() else b for b in batch)
+        with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=amp, cache_enabled=not graphs):   # a graph cannot keep autocast's cache
+            loss = loss_fn(fwd, batch, gen)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        ema_update(ema, model, decay)
+        step_losses.index_copy_(0, at, loss.detach().float().reshape(1))
+        at.add_(1)
+    return step
+
 def train(model: nn.Module,
           loss_fn: Callable,  # loss_fn(model, batch: tuple[Tensor, ...], generator) -> scalar tensor
           data,               # tensor or tuple of tensors sharing the first (sample) dimension
@@ -66,6 +104,7 @@ def train(model: nn.Module,
           seed: int = 0,
           device=None,        # default: CUDA if available, else CPU
           compile: bool = False,  # torch.compile the network used for the loss (CUDA only)
+          graphs: bool = False,  # replay each whole step as one CUDA graph (CUDA only; the CPU runs the same step eagerly)
           amp: bool | None = None,  # bf16 autocast; default on for CUDA
           channels_last: bool | None = None,  # default on for CUDA
           check_every: int = 100,  # steps between reads of the loss (progress bar and NaN check)
@@ -76,11 +115,12 @@ def train(model: nn.Module,
     check_int('epochs', epochs, 0)
     dev = get_device(device)
     cuda = dev.type == 'cuda'
+    graphs = bool(graphs) and cuda
     amp = cuda if amp is None else amp
     channels_last = cuda if channels_last is None else channels_last
     model = model.to(dev)
     if channels_last: model = model.to(memory_format=torch.channels_last)
-    opt = torch.optim.Adam(model.parameters(), lr=lr, fused=cuda)
+    opt = torch.optim.Adam(model.parameters(), lr=lr, fused=cuda, capturable=graphs)
     ema = AveragedModel(model, multi_avg_fn=ema_warmup_multi_avg_fn(ema_decay), use_buffers=True)
     run = dict(lr=lr, batch_size=batch_size, seed=seed, ema_decay=ema_decay)
     start, losses, seconds = 0, [], 0.0
@@ -98,38 +138,43 @@ def train(model: nn.Module,
     n = len(data[0])
     bs = min(batch_size, n)
     steps = n // bs if max_steps_per_epoch is None else min(n // bs, max_steps_per_epoch)
-    fwd = torch.compile(model) if (compile and cuda) else model
-    seen, t0 = 0, time.perf_counter()
+    fwd = compiled(model) if (compile and cuda) else model
+    # static buffers of the step: the epoch's batch order, the step index, the step losses, the generator
+    order, at = torch.empty(steps, bs, dtype=torch.long, device=dev), torch.zeros(1, dtype=torch.long, device=dev)
+    step_losses, gen = torch.zeros(steps, device=dev), torch.Generator(dev)
+    step = StepGraph(_train_step(model, fwd, loss_fn, opt, ema, ema_decay, data, order, at, step_losses, gen, dev, amp,
+                                 channels_last, graphs), graphs=graphs, device=dev, generators=(gen,), warmup=WARM_STEPS - 1)
+    done, t0, t_warm = 0, time.perf_counter(), None
     for epoch in range(start, epochs):
         model.train()
         s = _epoch_seed(seed, epoch)
-        gen = torch.Generator(dev).manual_seed(s)
+        gen.manual_seed(s)
         torch.manual_seed(s)   # dropout draws from the global generator(s)
-        perm = torch.randperm(n, generator=gen, device=dev)
-        step_losses = torch.zeros(steps, device=dev)
+        order.copy_(torch.randperm(n, generator=gen, device=dev)[:steps * bs].view(steps, bs))
+        at.zero_(); step_losses.zero_()
         bar = tqdm(range(steps), desc=f'{desc} {epoch + 1}/{epochs}', disable=not progress, leave=False)
         for i in bar:
-            idx = perm[i * bs:(i + 1) * bs]
-            batch = tuple(t[idx] for t in data)
-            if channels_last: batch = tuple(b.contiguous(memory_format=torch.channels_last) if b.dim() == 4 and b.is_floating_point() else b for b in batch)
-            with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=amp):
-                loss = loss_fn(fwd, batch, gen)
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            ema.update_parameters(model)
-            step_losses[i] = loss.detach().float()
+            step()
+            done += 1
+            if done == WARM_STEPS: sync_device(dev); t_warm = time.perf_counter()
             if (i + 1) % check_every == 0 or i + 1 == steps:
                 _check_finite(step_losses, i + 1, epoch, steps, check_every)
-                bar.set_postfix(loss=f'{step_losses[max(0, i + 1 - check_every):i + 1].mean().item():.4f}')
-        seen += steps * bs
+                post = dict(loss=f'{step_losses[max(0, i + 1 - check_every):i + 1].mean().item():.4f}')
+                if t_warm is not None and done > WARM_STEPS:
+                    post['images/s'] = f'{(done - WARM_STEPS) * bs / (time.perf_counter() - t_warm):,.0f}'
+                    post['startup'] = f'{t_warm - t0:.1f}s'
+                bar.set_postfix(post)
         losses.append(step_losses.mean().item())
         elapsed = time.perf_counter() - t0   # reading losses[-1] waited for the device: all work is in
         if ckpt_path:
             atomic_torch_save(dict(model=model.state_dict(), ema=ema.state_dict(), opt=opt.state_dict(),
                                    epoch=epoch + 1, losses=losses, run=run, seconds=seconds + elapsed), ckpt_path)
     model.eval(); ema.eval()
-    return TrainResult(model, ema, losses, seen / elapsed, epochs - start, seconds + elapsed)
+    rate, startup = done * bs / elapsed, None
+    if done > WARM_STEPS:   # the steady state: every step after the first WARM_STEPS
+        rate = (done - WARM_STEPS) * bs / (elapsed - (t_warm - t0))
+        startup = max(0.0, (t_warm - t0) - WARM_STEPS * bs / rate)
+    return TrainResult(model, ema, losses, rate, epochs - start, seconds + elapsed, startup)
 
 def _check_finite(step_losses, upto, epoch, steps, window):
     "Raise `FloatingPointError` naming the first step (1-based, counted over all epochs) whose loss is not finite."
@@ -149,7 +194,9 @@ def fit_network(build: Callable[[], nn.Module],  # makes the network; called aft
                 data,  # tensor or tuple of tensors, as for `train`
                 cfg: dict,  # `TRAIN_KEYS`, optionally `compile`; other keys (the network's own) are ignored
                 *, name: str,  # names the checkpoint `<ckpt_dir>/<name>.pt`, the seeds and the progress bar
-                seed: int, ckpt_dir: str | Path | None = None, device=None, progress: bool = True) -> TrainResult:
+                seed: int, ckpt_dir: str | Path | None = None, device=None,
+                graphs: bool = False,  # whole-step CUDA graphs (see `train`)
+                progress: bool = True) -> TrainResult:
     "Build a network with initial weights drawn from `(seed, name)` and train it with the options in `cfg` (resumable)."
     missing = [k for k in TRAIN_KEYS if k not in cfg]
     if missing: raise ValueError(f'settings of {name!r} lack {missing}')
@@ -157,4 +204,5 @@ def fit_network(build: Callable[[], nn.Module],  # makes the network; called aft
     net = build()
     return train(net, loss_fn, data, epochs=cfg['epochs'], batch_size=cfg['batch_size'], lr=cfg['lr'],
                  ema_decay=cfg['ema_decay'], ckpt_path=Path(ckpt_dir) / f'{name}.pt' if ckpt_dir is not None else None,
-                 seed=stable_seed(seed, name), device=device, compile=cfg.get('compile', False), desc=name, progress=progress)
+                 seed=stable_seed(seed, name), device=device, compile=cfg.get('compile', False), graphs=graphs,
+                 desc=name, progress=progress)
