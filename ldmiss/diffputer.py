@@ -11,7 +11,7 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 from .core import to_net, from_net, get_device, atomic_torch_save, torch_load_checked
-from .core import check_generator, check_int, check_observed
+from .core import check_generator, check_int, check_observed, StepGraph
 from .train import train, TrainResult
 
 # %% auto #0
@@ -121,21 +121,28 @@ def _gamma(s_churn: float, n_steps: int) -> float:
 def _randn(x, generator):
     return torch.randn(x.shape, generator=generator, device=x.device, dtype=x.dtype)
 
-def _denoise(precond, x, s: float, amp: bool):
-    "D(x, s) in float32, the network under bf16 autocast when `amp`."
-    sigma = torch.full((x.shape[0],), s, device=x.device, dtype=torch.float32)
-    with torch.autocast(x.device.type, dtype=torch.bfloat16, enabled=amp):
-        return precond(x, sigma).float()
+def _heun_table(sig: list, gamma: float, device) -> torch.Tensor:
+    "Per-step numbers `[n, 6]` (float32 on `device`, computed in float64): σ_i, t̂, √(t̂² − σ_i²), σ_{i+1} − t̂, σ_{i+1}, √(σ_i² − σ_{i+1}²)."
+    rows = []
+    for s_cur, s_next in zip(sig[:-1], sig[1:]):
+        t_hat = s_cur * (1 + gamma)
+        rows.append([s_cur, t_hat, math.sqrt(t_hat ** 2 - s_cur ** 2), s_next - t_hat, s_next, math.sqrt(s_cur ** 2 - s_next ** 2)])
+    return torch.tensor(rows, dtype=torch.float64).to(device=device, dtype=torch.float32)
 
-def _heun_step(precond, x, s_cur: float, s_next: float, gamma: float, generator, amp: bool):
-    "One stochastic Heun step σ_cur → σ_next (EDM Alg. 2); Euler only when σ_next = 0."
-    t_hat = s_cur * (1 + gamma)
-    x_hat = x + math.sqrt(t_hat ** 2 - s_cur ** 2) * _randn(x, generator) if gamma > 0 else x
+def _denoise(precond, x, s: torch.Tensor, amp: bool):
+    "D(x, s) in float32 (`s` a one-element tensor), the network under bf16 autocast when `amp`."
+    with torch.autocast(x.device.type, dtype=torch.bfloat16, enabled=amp, cache_enabled=False):   # no cast cache: capturable
+        return precond(x, s.expand(x.shape[0])).float()
+
+def _heun_step(precond, x, c: torch.Tensor, gamma: float, z: torch.Tensor, generator, amp: bool, second: bool):
+    "One stochastic Heun step σ_i → σ_{i+1} (EDM Alg. 2) with the step's row `c` of `_heun_table`; `z` is a noise buffer; Euler unless `second`."
+    t_hat, churn, h, s_next = c[:, 1], c[:, 2], c[:, 3], c[:, 4]
+    x_hat = x + churn * z.normal_(generator=generator) if gamma > 0 else x
     d = (x_hat - _denoise(precond, x_hat, t_hat, amp)) / t_hat
-    x_next = x_hat + (s_next - t_hat) * d
-    if s_next > 0:
+    x_next = x_hat + h * d
+    if second:
         d2 = (x_next - _denoise(precond, x_next, s_next, amp)) / s_next
-        x_next = x_hat + (s_next - t_hat) * (0.5 * d + 0.5 * d2)
+        x_next = x_hat + h * (0.5 * d + 0.5 * d2)
     return x_next
 
 # %% ../nbs/09_diffputer.ipynb #7754f971
@@ -150,6 +157,7 @@ def edm_sample(precond,  # denoiser D(x, σ) (an `EDMPrecond`), in its own (netw
                n_steps: int = 50, s_churn: float = 1.0,  # DiffPuter's sampler settings
                generator: torch.Generator | None = None,  # on the sampling device
                device=None, amp: bool | None = None,  # bf16 network on CUDA by default
+               graphs: bool = False,  # replay the step as one CUDA graph (CUDA only)
                progress: bool = False) -> torch.Tensor:
     "Unconditional samples [n, *shape] by EDM's stochastic Heun sampler (DiffPuter's `sample`), in the denoiser's scale."
     n = check_int('n', n, 1)
@@ -159,33 +167,45 @@ def edm_sample(precond,  # denoiser D(x, σ) (an `EDMPrecond`), in its own (netw
     amp = dev.type == 'cuda' if amp is None else bool(amp)
     with torch.no_grad():
         x = torch.randn((n, *shape), generator=generator, device=dev) * sig[0]
-        for i in tqdm(range(n_steps), desc='edm_sample', disable=not progress, leave=False):
-            x = _heun_step(precond, x, sig[i], sig[i + 1], gamma, generator, amp)
+        c, i, z = _heun_table(sig, gamma, dev), torch.zeros(1, dtype=torch.long, device=dev), torch.empty_like(x)
+        def step(last=False):   # σ_{n−1} → 0, the last step, is Euler only
+            x.copy_(_heun_step(precond, x, c.index_select(0, i), gamma, z, generator, amp, second=not last)); i.add_(1)
+        run = StepGraph(step, graphs=graphs, device=dev, generators=(generator,))
+        for k in tqdm(range(n_steps), desc='edm_sample', disable=not progress, leave=False):
+            run() if k < n_steps - 1 else step(last=True)
     return x
 
 # %% ../nbs/09_diffputer.ipynb #c6396183
 _MASK_HINT = " (DiffPuter's own code marks missing entries with 1: pass `mask == 0` from there)"
 
-def _impute_loop(precond, x_obs, mask, sig, gamma, n_resample, generator, amp, progress):
+def _impute_loop(precond, x_obs, mask, sig, gamma, n_resample, generator, amp, progress, graphs: bool = False):
     "DiffPuter's replacement sampler with resampling rounds; returns the final state (observations pasted back)."
-    n_steps = len(sig) - 1
+    n_steps, dev = len(sig) - 1, x_obs.device
+    c, i = _heun_table(sig, gamma, dev), torch.zeros(1, dtype=torch.long, device=dev)
     x = _randn(x_obs, generator) * sig[0]
-    for i in tqdm(range(n_steps - 1), desc='edm_impute', disable=not progress, leave=False):
-        s_cur, s_next = sig[i], sig[i + 1]
-        renoise = math.sqrt(s_cur ** 2 - s_next ** 2)
-        for j in range(n_resample):
-            known = x_obs + s_next * _randn(x, generator)
-            x = torch.where(mask, known, _heun_step(precond, x, s_cur, s_next, gamma, generator, amp))
-            if j < n_resample - 1: x = x + renoise * _randn(x, generator)
-    x = _heun_step(precond, x, sig[-2], 0.0, gamma, generator, amp)   # σ_min → 0: Euler
-    return torch.where(mask, x_obs, x)
+    z = torch.empty_like(x)
+    def round_(renoise: bool):
+        "One resampling round of step `i`; the round without re-noising ends the step."
+        ci = c.index_select(0, i)
+        known = x_obs + ci[:, 4] * z.normal_(generator=generator)
+        x.copy_(torch.where(mask, known, _heun_step(precond, x, ci, gamma, z, generator, amp, second=True)))
+        if renoise: x.add_(ci[:, 5] * z.normal_(generator=generator))
+        else: i.add_(1)
+    again = StepGraph(lambda: round_(True), graphs=graphs, device=dev, generators=(generator,))
+    final = StepGraph(lambda: round_(False), graphs=graphs, device=dev, generators=(generator,))
+    for _ in tqdm(range(n_steps - 1), desc='edm_impute', disable=not progress, leave=False):
+        for j in range(n_resample): (again if j < n_resample - 1 else final)()
+    x_last = _heun_step(precond, x, c.index_select(0, i), gamma, z, generator, amp, second=False)   # σ_min → 0: Euler
+    return torch.where(mask, x_obs, x_last)
 
 def edm_impute(precond,  # denoiser D(x, σ), e.g. `EDMPrecond`
                x_obs: torch.Tensor,  # [B, ...] in the denoiser's scale; missing entries are never read (may be NaN)
                mask: torch.Tensor,  # bool, True = observed
                *, n_steps: int = 50, n_resample: int = 20, s_churn: float = 1.0,  # DiffPuter's defaults
                generator: torch.Generator | None = None,  # on x_obs's device
-               amp: bool | None = None, progress: bool = False) -> torch.Tensor:
+               amp: bool | None = None,
+               graphs: bool = False,  # replay each resampling round as a CUDA graph (CUDA only)
+               progress: bool = False) -> torch.Tensor:
     "One conditional draw by DiffPuter's replacement sampler with RePaint-style resampling; observed entries returned exactly."
     check_observed(x_obs, mask, finite=True, hint=_MASK_HINT)
     n_resample = check_int('n_resample', n_resample, 1)
@@ -194,7 +214,7 @@ def edm_impute(precond,  # denoiser D(x, σ), e.g. `EDMPrecond`
     amp = x_obs.device.type == 'cuda' if amp is None else bool(amp)
     xo = torch.where(mask, x_obs, torch.zeros((), dtype=x_obs.dtype, device=x_obs.device)).float()
     with torch.no_grad():
-        out = _impute_loop(precond, xo, mask, sig, gamma, n_resample, generator, amp, progress)
+        out = _impute_loop(precond, xo, mask, sig, gamma, n_resample, generator, amp, progress, graphs)
     return torch.where(mask, x_obs, out.to(x_obs.dtype))
 
 # %% ../nbs/09_diffputer.ipynb #400ebf86
@@ -205,7 +225,9 @@ def diffputer_impute(precond,  # trained denoiser D(x, σ) in network scale
                      batch_size: int = 50_000,  # rows (draws included) per sampler call
                      clip: bool = True,  # clip the averaged imputations to [0, 1]
                      s_churn: float = 1.0, generator: torch.Generator | None = None,
-                     amp: bool | None = None, progress: bool = False) -> torch.Tensor:
+                     amp: bool | None = None,
+                     graphs: bool = False,  # replay each resampling round as a CUDA graph (CUDA only)
+                     progress: bool = False) -> torch.Tensor:
     "DiffPuter's E-step in [0, 1] scale: the mean of `k_draws` conditional draws per row; observed entries kept exactly."
     check_observed(x_obs, mask, finite=True, hint=_MASK_HINT)
     k = check_int('k_draws', k_draws, 1)
@@ -221,7 +243,7 @@ def diffputer_impute(precond,  # trained denoiser D(x, σ) in network scale
     with torch.no_grad():
         for lo in tqdm(range(0, len(xn), rows), desc='E-step', disable=not progress, leave=False):
             xb, mb = xn[lo:lo + rows], mask[lo:lo + rows]
-            draws = _impute_loop(precond, xb.repeat(rep), mb.repeat(rep), sig, gamma, n_resample, generator, amp, False)
+            draws = _impute_loop(precond, xb.repeat(rep), mb.repeat(rep), sig, gamma, n_resample, generator, amp, False, graphs)
             out[lo:lo + rows] = draws.reshape(k, *xb.shape).mean(0)
     imp = from_net(out).clamp(0.0, 1.0) if clip else from_net(out)
     return torch.where(mask, x_obs, imp.to(x_obs.dtype))
@@ -297,7 +319,7 @@ def _resume(ckpt: Path | None, cfg: dict, fingerprint: dict, xo, mk) -> _EMState
     return _EMState(int(ck['iteration']), torch.where(mk, xo, ck['completed'].to(xo.device).float()), list(ck['history']),
                     ck['model'], ck['ema'])
 
-def _m_step(state: _EMState, cfg: dict, d: int, shape: tuple, ckpt_dir, dev, progress) -> TrainResult:
+def _m_step(state: _EMState, cfg: dict, d: int, shape: tuple, ckpt_dir, dev, progress, graphs=False) -> TrainResult:
     "Train the denoiser of iteration `state.iteration` on the completed data (fresh, or warm-started without `reinit`)."
     it, seeds = state.iteration, _iter_seeds(cfg['seed'], state.iteration)
     model = _build(d, shape, cfg['width'], cfg['sigma_data'], seeds['init'])
@@ -306,13 +328,15 @@ def _m_step(state: _EMState, cfg: dict, d: int, shape: tuple, ckpt_dir, dev, pro
     return train(model, _edm_train_loss, (flat,), epochs=cfg['epochs_per_m'],
                  batch_size=cfg['batch_size'], lr=cfg['lr'], ema_decay=cfg['ema_decay'],
                  ckpt_path=Path(ckpt_dir) / f'mstep{it + 1}.pt' if ckpt_dir is not None else None, seed=seeds['train'],
-                 device=dev, compile=cfg['compile'], amp=cfg['amp'], desc=f"DiffPuter M-step {it + 1}/{cfg['em_iters']}", progress=progress)
+                 device=dev, compile=cfg['compile'], graphs=graphs, amp=cfg['amp'], desc=f"DiffPuter M-step {it + 1}/{cfg['em_iters']}",
+                 progress=progress)
 
-def _e_step(sampler: nn.Module, state: _EMState, cfg: dict, xo, mk, progress) -> torch.Tensor:
+def _e_step(sampler: nn.Module, state: _EMState, cfg: dict, xo, mk, progress, graphs=False) -> torch.Tensor:
     "Re-impute the training set from its observations; returns it with the imputations rounded to float16 (as stored)."
     gen = torch.Generator(xo.device).manual_seed(_iter_seeds(cfg['seed'], state.iteration)['estep'])
     new = diffputer_impute(sampler, xo, mk, k_draws=cfg['k_draws'], n_steps=cfg['n_steps'], n_resample=cfg['n_resample'],
-                           batch_size=cfg['sample_batch'], clip=cfg['clip'], generator=gen, amp=cfg['amp'], progress=progress)
+                           batch_size=cfg['sample_batch'], clip=cfg['clip'], generator=gen, amp=cfg['amp'], graphs=graphs,
+                           progress=progress)
     return torch.where(mk, xo, new.half().float())   # exactly what a resumed run reloads
 
 def _save(ckpt: Path, state: _EMState, cfg: dict, fingerprint: dict) -> None:
@@ -340,6 +364,7 @@ def fit_diffputer(x_obs: torch.Tensor,  # incomplete training data [N, ...] in [
                   seed: int = 0,
                   ckpt_dir: str | Path | None = None,  # resumable checkpoints; None: keep nothing
                   device=None, amp: bool | None = None, compile: bool = False,
+                  graphs: bool = False,  # whole-step CUDA graphs in the M-step's training and the E-step's sampler (CUDA only)
                   x_true: torch.Tensor | None = None,  # complete data, only to log the per-iteration MSE
                   progress: bool = True) -> DiffPuterResult:
     "DiffPuter's EM on incomplete data: M-step = train the EDM denoiser on the completed data, E-step = re-impute (K-draw mean)."
@@ -363,9 +388,9 @@ def fit_diffputer(x_obs: torch.Tensor,  # incomplete training data [N, ...] in [
     state = _resume(ckpt, cfg, fingerprint, xo, mk) or _EMState(0, _initial_fill(xo, mk, init_fill), [])
     while state.iteration < em_iters:
         t0 = time.perf_counter()
-        res = _m_step(state, cfg, d, shape, ckpt_dir, dev, progress)
+        res = _m_step(state, cfg, d, shape, ckpt_dir, dev, progress, graphs)
         t1 = time.perf_counter()
-        state.completed = _e_step(res.ema.module if use_ema else res.model, state, cfg, xo, mk, progress)
+        state.completed = _e_step(res.ema.module if use_ema else res.model, state, cfg, xo, mk, progress, graphs)
         if dev.type == 'cuda': torch.cuda.synchronize(dev)
         h = dict(iteration=state.iteration + 1, m_loss=res.losses[-1] if res.losses else float('nan'),
                  m_seconds=t1 - t0, e_seconds=time.perf_counter() - t1)

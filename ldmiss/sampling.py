@@ -6,7 +6,7 @@
 from __future__ import annotations
 import torch
 from tqdm.auto import tqdm
-from .core import check_int, check_observed, check_generator, get_device
+from .core import check_int, check_observed, check_generator, get_device, StepGraph
 from .sde import VPSDE, append_dims
 
 # %% auto #0
@@ -25,10 +25,14 @@ def time_grid(sde: VPSDE, n_steps: int, device=None, dtype: torch.dtype = torch.
     return {k: v.to(device=device, dtype=dtype) for k, v in g.items()}
 
 # %% ../nbs/06_sampling.ipynb #819da13a
-def _em_step(x, s, g: dict, i: int, z):
-    "One reverse Euler–Maruyama step with score `s` at grid index `i`; `z` is the noise (None: no noise)."
-    x = x + (0.5 * g['beta'][i] * x + g['beta'][i] * s) * g['dt'][i]
-    return x if z is None else x + g['noise'][i] * z
+def _at(g: dict, i: torch.Tensor) -> dict:
+    "The grid's values at step `i` (a one-element index tensor on the device): gathers, no host sync."
+    return {k: v.index_select(0, i) for k, v in g.items()}
+
+def _em_step(x, s, gi: dict, z):
+    "One reverse Euler–Maruyama step with score `s` and the step's grid values `gi`; `z` is the noise (None: no noise)."
+    x = x + (0.5 * gi['beta'] * x + gi['beta'] * s) * gi['dt']
+    return x if z is None else x + gi['noise'] * z
 
 def _score(score_fn, x, t):
     "Call `score_fn` and check that it returns a tensor shaped like `x` (a shape check, no host sync)."
@@ -46,6 +50,17 @@ def _check_shape(shape, name: str = 'shape') -> tuple:
         raise ValueError(f"{name} must be a sequence of positive ints, got {shape!r}")
     return shape
 
+def _steps(step, n_steps: int, graphs: bool, dev, generator, progress: bool, desc: str) -> None:
+    "`step()` for steps 0 … n−2 (replayed as one CUDA graph with `graphs`), then the noise-free last step `step(last=True)`."
+    run = StepGraph(step, graphs=graphs, device=dev, generators=(generator,))
+    for k in tqdm(range(n_steps), disable=not progress, desc=desc, leave=False):
+        run() if k < n_steps - 1 else step(last=True)
+
+def _grid(sde, n_steps, b: int, dev, dtype):
+    "The time grid, its step index (0) and the times as `[n_steps, b]` rows for the score's `[b]` time argument."
+    g = time_grid(sde, n_steps, dev, dtype)
+    return g, torch.zeros(1, dtype=torch.long, device=dev), g['t'][:, None].expand(n_steps, b).contiguous()
+
 def sample(score_fn,  # `score_fn(x, t) -> tensor like x`, t a float `[B]`
            sde: VPSDE,
            shape,  # `[B, ...]` of the samples
@@ -53,6 +68,7 @@ def sample(score_fn,  # `score_fn(x, t) -> tensor like x`, t a float `[B]`
            n_steps: int = 1000,  # grid points in [τ, 1] (score evaluations)
            generator: torch.Generator | None = None,  # on the sampling device
            device=None,  # default: the generator's device, else the CPU
+           graphs: bool = False,  # replay the step as one CUDA graph (CUDA only; the CPU runs it eagerly)
            progress: bool = False  # show a tqdm bar over steps
           ) -> torch.Tensor:
     "Draw `shape[0]` samples by Euler–Maruyama on the reverse SDE from t = 1 to τ, then a noise-free step to 0."
@@ -60,14 +76,15 @@ def sample(score_fn,  # `score_fn(x, t) -> tensor like x`, t a float `[B]`
     if len(shape) < 2: raise ValueError(f"shape must be [B, ...] with at least 2 dims, got {shape!r}")
     n_steps = check_int('n_steps', n_steps, 2)
     dev = get_device(device, generator, default='cpu')
-    g = time_grid(sde, n_steps, dev)
-    ts = g['t'][:, None].expand(n_steps, shape[0]).contiguous()
+    g, i, ts = _grid(sde, n_steps, shape[0], dev, torch.float32)
     x = sde.prior_sampling(shape, generator=generator, device=dev)
-    with torch.no_grad():
-        for i in tqdm(range(n_steps), disable=not progress, desc='sample', leave=False):
-            s = _score(score_fn, x, ts[i])
-            z = torch.randn(shape, generator=generator, device=dev) if i < n_steps - 1 else None
-            x = _em_step(x, s, g, i, z)
+    z = torch.empty_like(x)
+    def step(last=False):
+        s = _score(score_fn, x, ts.index_select(0, i)[0])
+        if not last: z.normal_(generator=generator)
+        x.copy_(_em_step(x, s, _at(g, i), None if last else z))
+        i.add_(1)
+    with torch.no_grad(): _steps(step, n_steps, graphs, dev, generator, progress, 'sample')
     return x
 
 # %% ../nbs/06_sampling.ipynb #e169b9b3
@@ -78,6 +95,7 @@ def impute_replacement(score_fn,  # `score_fn(x, t) -> tensor like x`
                        *,
                        n_steps: int = 1000,  # grid points in [τ, 1]
                        generator: torch.Generator | None = None,  # on `x_obs`'s device
+                       graphs: bool = False,  # replay the step as one CUDA graph (CUDA only)
                        progress: bool = False  # show a tqdm bar over steps
                       ) -> torch.Tensor:
     "Complete `x_obs` by replacement: after each reverse step, observed entries become a fresh α_t x_obs + σ_t z."
@@ -85,18 +103,22 @@ def impute_replacement(score_fn,  # `score_fn(x, t) -> tensor like x`
     n_steps = check_int('n_steps', n_steps, 2)
     dev, dtype, shape = x_obs.device, x_obs.dtype, x_obs.shape
     check_generator(generator, dev)
-    g = time_grid(sde, n_steps, dev, dtype)
-    ts = g['t'][:, None].expand(n_steps, shape[0]).contiguous()
+    g, i, ts = _grid(sde, n_steps, shape[0], dev, dtype)
     randn = lambda: torch.randn(shape, generator=generator, device=dev, dtype=dtype)
     with torch.no_grad():
         x_obs = torch.where(mask, x_obs, torch.zeros((), dtype=dtype, device=dev))  # drop NaN / junk in missing entries
         x = torch.where(mask, g['alpha'][0] * x_obs + g['sigma'][0] * randn(), randn())
-        for i in tqdm(range(n_steps), disable=not progress, desc='impute (replacement)', leave=False):
-            s = _score(score_fn, x, ts[i])
-            last = i == n_steps - 1
-            x = _em_step(x, s, g, i, None if last else randn())
-            y = x_obs if last else g['alpha_next'][i] * x_obs + g['sigma_next'][i] * randn()
-            x = torch.where(mask, y, x)
+        z = torch.empty_like(x)
+        def step(last=False):
+            gi = _at(g, i)
+            s = _score(score_fn, x, ts.index_select(0, i)[0])
+            if not last: z.normal_(generator=generator)
+            x_new = _em_step(x, s, gi, None if last else z)
+            if not last: z.normal_(generator=generator)
+            y = x_obs if last else gi['alpha_next'] * x_obs + gi['sigma_next'] * z
+            x.copy_(torch.where(mask, y, x_new))
+            i.add_(1)
+        _steps(step, n_steps, graphs, dev, generator, progress, 'impute (replacement)')
     return torch.where(mask, x_obs, x)
 
 # %% ../nbs/06_sampling.ipynb #3d710556
@@ -137,6 +159,7 @@ def impute_guided(score_fn,  # `score_fn(x, t) -> tensor like x`, in the diffusi
                   n_steps: int = 1000,  # grid points in [τ, 1]
                   generator: torch.Generator | None = None,  # on `x_obs`'s device
                   eps: float = 1e-12,  # relative guard of the rescaling, see `rescale_to_norm`
+                  graphs: bool = False,  # replay the step (forward, backward, update) as one CUDA graph (CUDA only)
                   progress: bool = False  # show a tqdm bar over steps
                  ) -> torch.Tensor:
     "Complete `x_obs` by self-guided reverse sampling (guidance rescaled per sample to ‖s‖); observed entries pasted back."
@@ -146,21 +169,24 @@ def impute_guided(score_fn,  # `score_fn(x, t) -> tensor like x`, in the diffusi
     dev, dtype = x_obs.device, x_obs.dtype
     check_generator(generator, dev)
     shape = x_obs.shape if decoder is None else (x_obs.shape[0], *latent_shape)
-    g = time_grid(sde, n_steps, dev, dtype)
-    ts = g['t'][:, None].expand(n_steps, shape[0]).contiguous()
+    g, i, ts = _grid(sde, n_steps, shape[0], dev, dtype)
     zero = torch.zeros((), dtype=dtype, device=dev)
     with torch.no_grad():
         x_obs = torch.where(mask, x_obs, zero)  # drop NaN / junk in missing entries
         x = sde.prior_sampling(shape, generator=generator, device=dev, dtype=dtype)
-        for i in tqdm(range(n_steps), disable=not progress, desc='impute (guided)', leave=False):
+        z = torch.empty_like(x)
+        def step(last=False):
+            gi = _at(g, i)
             with torch.enable_grad():
                 xg = x.detach().requires_grad_(True)
-                s = _score(score_fn, xg, ts[i])
-                x0_hat = (xg + g['sigma'][i] ** 2 * s) / g['alpha'][i]
+                s = _score(score_fn, xg, ts.index_select(0, i)[0])
+                x0_hat = (xg + gi['sigma'] ** 2 * s) / gi['alpha']
                 resid = torch.where(mask, x_obs - _decode(decoder, x0_hat, x_obs), zero)
                 (grad,) = torch.autograd.grad(-0.5 * resid.pow(2).sum(), xg)
             s = s.detach()
-            z = torch.randn(shape, generator=generator, device=dev, dtype=dtype) if i < n_steps - 1 else None
-            x = _em_step(x, s + rescale_to_norm(grad, s, eps), g, i, z)
+            if not last: z.normal_(generator=generator)
+            x.copy_(_em_step(x, s + rescale_to_norm(grad, s, eps), gi, None if last else z))
+            i.add_(1)
+        _steps(step, n_steps, graphs, dev, generator, progress, 'impute (guided)')
         out = _decode(decoder, x, x_obs)
     return torch.where(mask, x_obs, out)

@@ -150,5 +150,5 @@ def eps_score_fn(model,  # ε-network, called as `model(x, t)`
     sf = score_from_eps(model, sde)
     if not amp: return sf
     def score_fn(x, t):
-        with torch.autocast('cuda', dtype=torch.bfloat16): return sf(x, t).float()
+        with torch.autocast('cuda', dtype=torch.bfloat16, cache_enabled=False): return sf(x, t).float()   # no cast cache: capturable
     return score_fn
