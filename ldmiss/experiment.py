@@ -43,7 +43,8 @@ def stage_inputs(params: dict, settings: dict,
     "What each cached stage of a run is computed from — `{stage: inputs}`, upstream stages' inputs included."
     s = json.loads(json.dumps(settings))   # plain JSON: tuples as lists, as the records store them
     keep = lambda d: {k: v for k, v in d.items() if k not in SPEED_ONLY}
-    data = dict(params={k: params[k] for k in ('dataset', 'mechanism', 'rate', 'seed')}, n_train=s['n_train'], device=device_type)
+    data = dict(params={k: params[k] for k in ('dataset', 'mechanism', 'rate', 'seed')}, n_train=s['n_train'], device=device_type,
+                **({'graphs': True} if device_type == 'cuda' and s.get('graphs') else {}))   # kept apart until checked on a GPU
     test = dict(dataset=params['dataset'], n_impute=s['n_impute'], test_rate=s['test_rate'], test_mask_seed=TEST_MASK_SEED)
     models = dict(ddpm=dict(data=data, ddpm=keep(s['ddpm'])), vae=dict(data=data, vae=keep(s['vae'])),
                   diffputer=dict(data=data, diffputer=keep(s['diffputer'])))
@@ -94,6 +95,7 @@ class Experiment:
         self.device = get_device(device)
         self.recompute, self.progress, self.log = recompute, progress, log
         self.amp, self.sde = self.device.type == 'cuda', VPSDE()
+        self.graphs = self.amp and bool(self.settings.get('graphs', False))   # whole-step CUDA graphs: CUDA only
         self.inputs = stage_inputs(self.params, self.settings, self.device.type)
         self.dir = run_dir_for(self.params, runs_dir)
         self.ck = self.dir / 'checkpoints'
@@ -156,8 +158,12 @@ class Experiment:
         atomic_write_json(self.stage_dir(key) / 'stage.json', rec)
 
     def _trained(self, key: str, r: TrainResult):
-        "Record a network's training time (kept in its checkpoint across resumes) when this call trained it."
-        if r.epochs_run: self._worked(key, total=r.seconds, images_per_sec=round(r.images_per_sec, 1))
+        "Record a network's training time (kept in its checkpoint across resumes), steady-state rate and startup, when this call trained it."
+        if not r.epochs_run: return
+        startup = None if r.startup_seconds is None else round(r.startup_seconds, 2)
+        self._worked(key, total=r.seconds, images_per_sec=round(r.images_per_sec, 1), startup_seconds=startup)
+        self.log(f'{key}: {r.epochs_run} epoch(s) in {r.seconds:.1f} s, {r.images_per_sec:,.0f} images/s steady state'
+                 + (f', {startup:.1f} s startup (compilation, capture)' if startup is not None else ''))
 
     def gen(self, *names) -> torch.Generator:
         "A device generator seeded by the run's seed and `names`."
@@ -188,7 +194,8 @@ class Experiment:
         _, m, xo = self.train_data()
         cfg = self.settings['ddpm']
         r = fit_network(partial(UNet, **cfg['unet']), missdiff_batch_loss(self.sde), (xo, m), cfg, name='ddpm',
-                        seed=self.params['seed'], ckpt_dir=self.stage_dir('ddpm'), device=self.device, progress=self.progress)
+                        seed=self.params['seed'], ckpt_dir=self.stage_dir('ddpm'), device=self.device, graphs=self.graphs,
+                        progress=self.progress)
         self._trained('ddpm', r)
         return r.ema.module.eval().requires_grad_(False)
 
@@ -197,7 +204,7 @@ class Experiment:
         "The masked β-VAE (EMA weights, frozen) with its latent scale, trained on the zero-imputed training set."
         _, m, xo = self.train_data()
         vae, r = fit_vae(xo, m, self.settings['vae'], seed=self.params['seed'], ckpt_dir=self.stage_dir('vae'), device=self.device,
-                         progress=self.progress)
+                         graphs=self.graphs, progress=self.progress)
         self._trained('vae', r)
         return vae
 
@@ -206,7 +213,7 @@ class Experiment:
         "LDMiss: the masked β-VAE and the latent U-Net trained on its scaled latents."
         _, m, xo = self.train_data()
         fit = fit_ldmiss(xo, m, self.settings, seed=self.params['seed'], ckpt_dir=self.stage_dir('ldm'), device=self.device,
-                         progress=self.progress, vae=self.train_vae())
+                         graphs=self.graphs, progress=self.progress, vae=self.train_vae())
         self._trained('ldm', fit.training['ldm'])
         return fit
 
@@ -215,7 +222,7 @@ class Experiment:
         "DiffPuter's MLP denoiser after its EM iterations (checkpointed per iteration)."
         _, m, xo = self.train_data()
         r = fit_diffputer(xo, m, **self.settings['diffputer'], seed=stable_seed(self.params['seed'], 'diffputer'),
-                          ckpt_dir=self.stage_dir('diffputer'), device=self.device, progress=self.progress)
+                          ckpt_dir=self.stage_dir('diffputer'), device=self.device, graphs=self.graphs, progress=self.progress)
         secs = round(sum(h['m_seconds'] + h['e_seconds'] for h in r.history), 3)   # kept in its checkpoint across resumes
         if secs != self.record('diffputer')['seconds']: self._worked('diffputer', total=secs)
         return r
@@ -253,12 +260,13 @@ class Experiment:
         n, steps, shape = hi - lo, self.settings['n_steps'], tuple(self.train_data()[0].shape[1:])
         if method == 'ldm':
             return generate_ldm(model.score_fn(self.amp), model.sde, model.vae, n, n_steps=steps, generator=generator,
-                                device=self.device, image_size=shape[-1])
+                                device=self.device, image_size=shape[-1], graphs=self.graphs)
         if method == 'ddpm':
             sf = eps_score_fn(model, self.sde, self.amp)
-            return from_net(sample(sf, self.sde, (n, *shape), n_steps=steps, generator=generator, device=self.device)).clamp(0, 1)
+            return from_net(sample(sf, self.sde, (n, *shape), n_steps=steps, generator=generator, device=self.device,
+                                   graphs=self.graphs)).clamp(0, 1)
         return from_net(edm_sample(model.precond, n, shape=shape, n_steps=self.settings['diffputer']['n_steps'],
-                                   generator=generator, device=self.device)).clamp(0, 1)
+                                   generator=generator, device=self.device, graphs=self.graphs)).clamp(0, 1)
 
     @stage('imp_{}')
     def impute(self, method: str) -> torch.Tensor:
@@ -272,16 +280,18 @@ class Experiment:
         x, m = (t[lo:hi] for t in self.test_data())
         steps = self.settings['n_steps']
         if method == 'ldm_guidance':
-            return impute_ldm(model.score_fn(self.amp), model.sde, model.vae, x, m, n_steps=steps, generator=generator)
+            return impute_ldm(model.score_fn(self.amp), model.sde, model.vae, x, m, n_steps=steps, generator=generator,
+                              graphs=self.graphs)
         if method in ('ddpm_guidance', 'ddpm_replacement'):
             sf = eps_score_fn(model, self.sde, self.amp)
             imp = impute_guided if method == 'ddpm_guidance' else impute_replacement
-            out = from_net(imp(sf, self.sde, to_net(zero_impute(x, m)), m, n_steps=steps, generator=generator))
+            out = from_net(imp(sf, self.sde, to_net(zero_impute(x, m)), m, n_steps=steps, generator=generator, graphs=self.graphs))
             return torch.where(m, x, out.clamp(0, 1))
         if method == 'diffputer_replacement':   # DiffPuter's own imputation: the mean of K replacement-sampler draws
             dp = self.settings['diffputer']
             return diffputer_impute(model.precond, x, m, k_draws=dp['k_draws'], n_steps=dp['n_steps'],
-                                    n_resample=dp['n_resample'], batch_size=dp['sample_batch'], generator=generator)
+                                    n_resample=dp['n_resample'], batch_size=dp['sample_batch'], generator=generator,
+                                    graphs=self.graphs)
         return impute_autoencoder(model, x, m)
 
     # --- scoring
@@ -296,10 +306,11 @@ class Experiment:
         return reference_features(self.classifier(), name=self.params['dataset'], device=self.device)
 
     def timing(self, keys=None) -> dict:
-        "Compute seconds of each cached stage (summed over every call that computed it) and training images/s."
+        "Compute seconds of each cached stage (summed over every call that computed it), training images/s (steady state) and startup seconds."
         recs = {k: self.record(k) for k in (keys or self.inputs)}
         return dict(compute={k: r['seconds'] for k, r in recs.items() if r},
-                    images_per_sec={k: r['images_per_sec'] for k, r in recs.items() if r and 'images_per_sec' in r})
+                    images_per_sec={k: r['images_per_sec'] for k, r in recs.items() if r and 'images_per_sec' in r},
+                    startup_seconds={k: r['startup_seconds'] for k, r in recs.items() if r and r.get('startup_seconds') is not None})
 
     def evaluate(self, methods_gen=GENERATION_METHODS, methods_imp=IMPUTATION_METHODS) -> dict:
         "Generate, impute and score every method; return the metrics, and on success write them with the grids and `config.json`."

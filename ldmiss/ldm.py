@@ -28,20 +28,23 @@ def impute_ldm(score_fn,  # score of the latent diffusion model, in its scaled l
                sde: VPSDE, vae: VAE,
                x: torch.Tensor,  # [B, C, H, W] in [0, 1]; missing pixels are never read
                mask: torch.Tensor,  # bool like `x`, True = observed
-               *, n_steps: int = 1000, generator=None, fill: float = 0.0) -> torch.Tensor:
+               *, n_steps: int = 1000, generator=None, fill: float = 0.0,
+               graphs: bool = False  # replay each guided step (U-Net and decoder, forward and backward) as one CUDA graph
+              ) -> torch.Tensor:
     "LDMiss imputation of `x` in [0, 1]: latent self-guidance through the decoder; observed pixels kept."
     x_obs = to_net(zero_impute(x, mask, fill))
     vae.eval().requires_grad_(False)
     out = impute_guided(score_fn, sde, x_obs, mask, decoder=vae.decode_scaled,
-                        latent_shape=(vae.z_channels, x.shape[-2] // 4, x.shape[-1] // 4), n_steps=n_steps, generator=generator)
+                        latent_shape=(vae.z_channels, x.shape[-2] // 4, x.shape[-1] // 4), n_steps=n_steps, generator=generator,
+                        graphs=graphs)
     return torch.where(mask, x, from_net(out).clamp(0, 1))
 
 @torch.no_grad()
 def generate_ldm(score_fn, sde: VPSDE, vae: VAE, n: int, *, n_steps: int = 1000, generator=None, device=None,
-                 image_size: int = 28) -> torch.Tensor:
+                 image_size: int = 28, graphs: bool = False) -> torch.Tensor:
     "`n` images in [0, 1] from the latent diffusion model, decoded and clipped at the end."
     zs = sample(score_fn, sde, (n, vae.z_channels, image_size // 4, image_size // 4), n_steps=n_steps,
-                generator=generator, device=device)
+                generator=generator, device=device, graphs=graphs)
     vae.eval()
     return from_net(vae.decode_scaled(zs)).clamp(0, 1)
 
@@ -108,14 +111,15 @@ def check_ldmiss_settings(settings: dict,  # {'vae': ..., 'ldm': ...} as `LDMISS
 def fit_vae(x: torch.Tensor,  # incomplete images [N, C, H, W] in [0, 1]; missing pixels are never read
             mask: torch.Tensor,  # bool like `x`, True = observed
             cfg: dict,  # the VAE's settings, as `LDMISS_PAPER['vae']`: `net` and the trainer's options
-            *, seed: int = 0, fill: float = 0.0, ckpt_dir: str | Path | None = None, device=None, progress: bool = True
-           ) -> tuple[VAE, TrainResult]:
+            *, seed: int = 0, fill: float = 0.0, ckpt_dir: str | Path | None = None, device=None,
+            graphs: bool = False,  # whole-step CUDA graphs in training (see `ldmiss.train.train`)
+            progress: bool = True) -> tuple[VAE, TrainResult]:
     "The masked β-VAE (EMA weights, frozen) with its latent scale set, and its training record; resumable under `ckpt_dir`."
     _check_images(x, mask)
     dev = get_device(device)
     ck = Path(ckpt_dir) if ckpt_dir is not None else None
     r = fit_network(partial(VAE, in_channels=x.shape[1], **cfg['net']), partial(vae_loss, fill=fill), (x, mask), cfg,
-                    name='vae', seed=seed, ckpt_dir=ck, device=dev, progress=progress)
+                    name='vae', seed=seed, ckpt_dir=ck, device=dev, graphs=graphs, progress=progress)
     vae = r.ema.module.eval().requires_grad_(False)
     if ck is not None and (ck / 'vae_scaled.pt').exists(): vae.load_state_dict(torch_load_checked(ck / 'vae_scaled.pt', dev))
     else:
@@ -130,18 +134,20 @@ def fit_ldmiss(x: torch.Tensor,  # incomplete images [N, C, H, W] in [0, 1]; mis
                fill: float = 0.0,  # what the VAE sees at missing pixels
                ckpt_dir: str | Path | None = None,  # vae.pt, vae_scaled.pt, ldm.pt (resumable); None keeps nothing
                device=None, progress: bool = True,
-               vae: VAE | None = None  # a VAE from `fit_vae` on the same data: its two stages are skipped
+               vae: VAE | None = None,  # a VAE from `fit_vae` on the same data: its two stages are skipped
+               graphs: bool = False  # whole-step CUDA graphs in training (see `ldmiss.train.train`)
               ) -> LDMissFit:
     "Train LDMiss on incomplete images: the masked β-VAE, its latent scale, then the latent diffusion model."
     _check_images(x, mask)
     s = check_ldmiss_settings(settings if settings is not None else LDMISS_PAPER, tuple(x.shape[1:]))   # before any training
     dev, sde, training = get_device(device), VPSDE(), {}
     if vae is None:
-        vae, training['vae'] = fit_vae(x, mask, s['vae'], seed=seed, fill=fill, ckpt_dir=ckpt_dir, device=dev, progress=progress)
+        vae, training['vae'] = fit_vae(x, mask, s['vae'], seed=seed, fill=fill, ckpt_dir=ckpt_dir, device=dev, graphs=graphs,
+                                       progress=progress)
     zs = encode_images(vae, x, mask, fill=fill, scaled=True)
     unet = latent_unet_config(s['ldm']['unet'], *zs.shape[1:])
     training['ldm'] = fit_network(partial(UNet, **unet), denoising_batch_loss(sde), (zs,), s['ldm'], name='ldm',
-                                  seed=seed, ckpt_dir=ckpt_dir, device=dev, progress=progress)
+                                  seed=seed, ckpt_dir=ckpt_dir, device=dev, graphs=graphs, progress=progress)
     return LDMissFit(vae, training['ldm'].ema.module.eval().requires_grad_(False), sde, training)
 
 # %% ../nbs/08_ldmiss.ipynb #76487c44
