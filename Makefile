@@ -21,7 +21,7 @@ RATES ?= 0 0.1 0.3 0.5 0.6 0.8
 SEEDS ?= 42 43 44
 JOBS ?= 1
 
-.PHONY: env test run sweep figures bench export clean-venv
+.PHONY: env test run sweep figures bench export clean-cache clean-venv
 
 env: $(STAMP)
 
@@ -67,12 +67,17 @@ figures: env
 	  mv "$$out/results.running.ipynb" "$$out/results.ipynb"; rm -f "$$out/results.failed.ipynb"
 	else [ ! -f "$$out/results.running.ipynb" ] || mv "$$out/results.running.ipynb" "$$out/results.failed.ipynb"; exit 1; fi
 
-# Throughput of the Table 1 networks (project code vs naive PyTorch) and the projected GPU-hours; one JSON line.
+# Throughput of the Table 1 networks in every variant (eager, compile, whole-step CUDA graphs, both) beside naive PyTorch,
+# graph replay checked against eager, and the projected GPU-hours; one JSON line on stdout, the summary table on stderr.
 bench: env
 	$(PY) -m ldmiss.bench --out runs/bench/bench.json
 
 export: env
 	$(VENV)/bin/nbdev_export && $(VENV)/bin/nbdev_clean
+
+# torch.compile's persistent cache (kept between processes so a sweep compiles each network once); dataset caches stay.
+clean-cache:
+	rm -rf "$${LDMISS_CACHE:-.cache}/compile"
 
 clean-venv:
 	rm -rf $(VENV)

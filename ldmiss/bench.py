@@ -8,43 +8,49 @@ import argparse, copy, json, math, statistics, sys, time
 import torch
 from torch.utils.data import DataLoader, TensorDataset
 from .core import get_device, device_name, atomic_write_json, to_unit, to_net, check_int, check_choice
+from .core import sync_device, compiled, use_compile_cache
 from .masks import mcar_mask, zero_impute
 from .sde import VPSDE, denoising_batch_loss, missdiff_batch_loss, score_from_eps, eps_score_fn
 from .unet import UNet, PIXEL_UNET, LATENT_UNET, small_config
-from .train import train
+from .train import train, WARM_STEPS
 from .sampling import sample, impute_guided, impute_replacement
 from .vae import VAE, VAE_CONFIGS, vae_loss
 from .ldm import impute_ldm
+from .runs import profile_settings, apply_overrides
 
 # %% auto #0
-__all__ = ['BENCH_PROFILES', 'TRAIN_NETS', 'SAMPLE_NETS', 'IMPUTE_METHODS', 'PAPER_PROTOCOL', 'RATE_KEYS', 'bench_settings',
-           'check_bench_settings', 'bench_data', 'bench_losses', 'timed', 'measure_rate', 'naive_train_rate',
-           'trainer_rate', 'sampling_rates', 'imputation_rates', 'project_gpu_hours', 'project_run_seconds',
-           'bench_rates', 'training_rates', 'bench', 'main']
+__all__ = ['BENCH_PROFILES', 'TRAIN_NETS', 'SAMPLE_NETS', 'IMPUTE_METHODS', 'VARIANTS', 'PAPER_PROTOCOL', 'RATE_KEYS', 'FIGURES',
+           'NET_SETTINGS', 'BENCH_TARGETS', 'bench_settings', 'check_bench_settings', 'bench_data', 'bench_losses',
+           'timed', 'measure_rate', 'naive_train_rate', 'variant_options', 'trainer_rates', 'max_rel_diff', 'agreement',
+           'score_for', 'sampling_rates', 'imputation_rates', 'project_gpu_hours', 'project_run_seconds', 'run_variant',
+           'bench_rates', 'bench_startup', 'training_rates', 'bench', 'summary', 'main']
 
 # %% ../nbs/14_bench.ipynb #bd34b779
 BENCH_PROFILES = ('full', 'smoke')
 TRAIN_NETS = ('pixel', 'latent', 'vae')
 SAMPLE_NETS = ('pixel', 'latent')
 IMPUTE_METHODS = ('pixel_guided', 'pixel_replacement', 'latent_guided')
+VARIANTS = dict(train=('eager', 'compile', 'graphs', 'compile+graphs'),   # what each section can measure (see the table)
+                sample=('eager', 'compile', 'graphs', 'compile+graphs'),
+                impute=('eager', 'graphs', 'compile+graphs'))
 
 def bench_settings(profile: str = 'full') -> dict:
     "Every size of a benchmark profile (`full`: Table 1 networks at the real batches; `smoke`: tiny, CPU) as JSON-able data."
     check_choice('benchmark profile', profile, BENCH_PROFILES)
     if profile == 'full':
         nets = dict(pixel=dict(PIXEL_UNET), latent=dict(LATENT_UNET), vae=dict(VAE_CONFIGS['paper']))
-        return dict(n_data=60_000, repeats=3, compile_sampling=['pixel', 'latent'], nets=nets,
-                    train=dict(pixel=dict(batch_size=256, lr=1.96e-5, warmup=20, steps=100, naive_steps=30),
-                               latent=dict(batch_size=256, lr=9.05e-5, warmup=20, steps=230, naive_steps=100),
-                               vae=dict(batch_size=256, lr=5e-4, warmup=20, steps=100, naive_steps=30)),
-                    sample=dict(pixel=dict(batch=2500, warmup=5, steps=50, naive_steps=10),
-                                latent=dict(batch=10_000, warmup=5, steps=100, naive_steps=20)),
-                    impute=dict(pixel_guided=dict(batch=1000, warmup=3, steps=30, naive_steps=10),
-                                pixel_replacement=dict(batch=1000, warmup=3, steps=50, naive_steps=10),
-                                latent_guided=dict(batch=1000, warmup=3, steps=50, naive_steps=10)))
+        return dict(n_data=60_000, repeats=2, variants={k: list(v) for k, v in VARIANTS.items()}, nets=nets,
+                    train=dict(pixel=dict(batch_size=256, lr=1.96e-5, warmup=10, steps=100, naive_steps=30),
+                               latent=dict(batch_size=256, lr=9.05e-5, warmup=10, steps=200, naive_steps=100),
+                               vae=dict(batch_size=256, lr=5e-4, warmup=10, steps=150, naive_steps=30)),
+                    sample=dict(pixel=dict(batch=2500, warmup=3, steps=30, naive_steps=10),
+                                latent=dict(batch=10_000, warmup=3, steps=60, naive_steps=20)),
+                    impute=dict(pixel_guided=dict(batch=1000, warmup=3, steps=20, naive_steps=10),
+                                pixel_replacement=dict(batch=1000, warmup=3, steps=40, naive_steps=10),
+                                latent_guided=dict(batch=1000, warmup=3, steps=40, naive_steps=10)))
     nets = dict(pixel=small_config(PIXEL_UNET), latent=small_config(LATENT_UNET), vae=dict(VAE_CONFIGS['small']))
-    return dict(n_data=64, repeats=2, compile_sampling=['pixel', 'latent'], nets=nets,
-                train={k: dict(batch_size=16, lr=1e-3, warmup=1, steps=3, naive_steps=3) for k in TRAIN_NETS},
+    return dict(n_data=64, repeats=2, variants=dict(train=['eager', 'graphs'], sample=['eager', 'graphs'], impute=['eager', 'graphs']),
+                nets=nets, train={k: dict(batch_size=8, lr=1e-3, warmup=1, steps=3, naive_steps=3) for k in TRAIN_NETS},
                 sample=dict(pixel=dict(batch=8, warmup=2, steps=3, naive_steps=3),
                             latent=dict(batch=16, warmup=2, steps=3, naive_steps=3)),
                 impute={k: dict(batch=4, warmup=2, steps=3, naive_steps=3) for k in IMPUTE_METHODS})
@@ -52,28 +58,31 @@ def bench_settings(profile: str = 'full') -> dict:
 # %% ../nbs/14_bench.ipynb #36ca7582
 def check_bench_settings(s: dict) -> dict:
     "Raise `ValueError` naming the first bad entry of benchmark settings `s`; return `s`."
-    need = ('n_data', 'repeats', 'compile_sampling', 'nets', 'train', 'sample', 'impute')
+    need = ('n_data', 'repeats', 'variants', 'nets', 'train', 'sample', 'impute')
     if not isinstance(s, dict) or any(k not in s for k in need): raise ValueError(f"bench settings need the keys {need}")
     for k in ('n_data', 'repeats'):
         check_int(f"settings[{k!r}]", s[k])
     for group, names in (('train', TRAIN_NETS), ('sample', SAMPLE_NETS), ('impute', IMPUTE_METHODS), ('nets', TRAIN_NETS)):
         missing = [n for n in names if n not in s[group]]
         if missing: raise ValueError(f"settings[{group!r}] lacks {missing}")
+    for sec, known in VARIANTS.items():
+        v = s['variants'].get(sec) if isinstance(s['variants'], dict) else None
+        if not v or any(x not in known for x in v) or len(set(v)) != len(v):
+            raise ValueError(f"settings['variants'][{sec!r}] must list distinct variants from {known}, got {v!r}")
     for n in TRAIN_NETS:
         c = s['train'][n]
         for k in ('batch_size', 'warmup', 'steps', 'naive_steps'):
             check_int(f"settings['train'][{n!r}][{k!r}]", c.get(k))
         most = s['n_data'] // c['batch_size']
-        if max(c['warmup'], c['steps'], c['naive_steps']) > most:
-            raise ValueError(f"settings['train'][{n!r}]: at most n_data // batch_size = {most} steps fit in one pass over the data")
+        if max(c['warmup'] + c['naive_steps'], c['steps'] + WARM_STEPS) > most:
+            raise ValueError(f"settings['train'][{n!r}]: at most n_data // batch_size = {most} steps fit in one pass over the data "
+                             f"(the trainer runs steps + {WARM_STEPS} warm-up steps, the naive loop warmup + naive_steps)")
         if not (isinstance(c.get('lr'), (int, float)) and c['lr'] > 0): raise ValueError(f"settings['train'][{n!r}]['lr'] must be > 0")
     for group, names in (('sample', SAMPLE_NETS), ('impute', IMPUTE_METHODS)):
         for n in names:
             c = s[group][n]
             check_int(f"settings[{group!r}][{n!r}]['batch']", c.get('batch'))
             for k in ('warmup', 'steps', 'naive_steps'): check_int(f"settings[{group!r}][{n!r}][{k!r}]", c.get(k), 2)
-    bad = [n for n in s['compile_sampling'] if n not in SAMPLE_NETS]
-    if bad: raise ValueError(f"settings['compile_sampling'] names unknown networks {bad}; choose from {SAMPLE_NETS}")
     return s
 
 # %% ../nbs/14_bench.ipynb #5dbf03fe
@@ -92,24 +101,21 @@ def bench_losses(sde: VPSDE) -> dict:
     return dict(pixel=missdiff_batch_loss(sde), latent=denoising_batch_loss(sde), vae=vae_loss)
 
 # %% ../nbs/14_bench.ipynb #9bd2f11f
-def _sync(dev: torch.device) -> None:
-    if dev.type == 'cuda': torch.cuda.synchronize(dev)
-
 def timed(fn, device) -> float:
     "Wall-clock seconds of `fn()`, the device synchronised before the clock starts and before it stops (CUDA)."
-    dev = torch.device(device)
-    _sync(dev)
+    sync_device(device)
     t0 = time.perf_counter()
     fn()
-    _sync(dev)
+    sync_device(device)
     return time.perf_counter() - t0
 
 def measure_rate(run,  # `run(n_steps)`: one sampler / imputer call
                  per_step: int,  # work units per step (images in the batch)
-                 *, steps: int, warmup: int, repeats: int, device) -> float:
-    "Median over `repeats` timed `run(steps)` of per_step·steps / seconds, after one untimed `run(warmup)`."
-    run(warmup)
-    return statistics.median(per_step * steps / timed(lambda: run(steps), device) for _ in range(repeats))
+                 *, steps: int, warmup: int, repeats: int, device) -> tuple[float, float]:
+    "Median over `repeats` timed `run(steps)` of per_step·steps / seconds after one timed warm-up `run(warmup)`; and the startup seconds."
+    first = timed(lambda: run(warmup), device)   # compilation, capture, autotuning: paid once per process
+    rate = statistics.median(per_step * steps / timed(lambda: run(steps), device) for _ in range(repeats))
+    return rate, max(0.0, first - per_step * warmup / rate)   # the warm-up call beyond its steady-state cost
 
 # %% ../nbs/14_bench.ipynb #1ee9e509
 def _cycle(loader):
@@ -138,45 +144,77 @@ def naive_train_rate(model, loss_fn, data: tuple, *, batch_size: int, lr: float,
     model.eval()
     return statistics.median(rates)
 
-def trainer_rate(model, loss_fn, data: tuple, *, batch_size: int, lr: float, warmup: int, steps: int, repeats: int,
-                 device, seed: int = 0, compile: bool | None = None):
-    "Median images/s of `ldmiss.train.train` (after a warm-up call on the same model), and the EMA network it leaves."
-    dev = torch.device(device)
-    compile = dev.type == 'cuda' if compile is None else compile
+def variant_options(variant: str) -> dict:
+    "`compile` and `graphs` flags of a variant name ('eager', 'compile', 'graphs', 'compile+graphs')."
+    return dict(compile='compile' in variant, graphs='graphs' in variant)
+
+def trainer_rates(build, loss_fn, data: tuple, *, variants, batch_size: int, lr: float, steps: int, device,
+                  seed: int = 0, log=None) -> dict:
+    "`ldmiss.train.train` in each variant from the same initial weights and batches: `{variant: TrainResult}` (steady state, startup)."
+    dev, say = torch.device(device), log or (lambda m: None)
     data = tuple(t.to(dev) for t in data)
-    kw = dict(epochs=1, batch_size=batch_size, lr=lr, ema_decay=0.9999, seed=seed, device=dev, compile=compile, progress=False)
-    train(model, loss_fn, data, max_steps_per_epoch=warmup, **kw)   # compilation, autotuning, allocator: untimed
-    rates, r = [], None
-    for _ in range(repeats):
-        r = train(model, loss_fn, data, max_steps_per_epoch=steps, **kw)
-        rates.append(r.images_per_sec)
-    return statistics.median(rates), r.ema.module.eval().requires_grad_(False)
+    out = {}
+    for v in variants:
+        torch.manual_seed(seed); model = build()
+        n = WARM_STEPS + steps   # one read of the loss, at the end: no sync inside the timed steps
+        out[v] = train(model, loss_fn, data, epochs=1, batch_size=batch_size, lr=lr, ema_decay=0.9999, seed=seed, device=dev,
+                       max_steps_per_epoch=n, check_every=n, progress=False, **variant_options(v))
+        say(f'  {v}: {out[v].images_per_sec:,.0f} images/s, startup {out[v].startup_seconds:.1f} s')
+    return out
+
+def max_rel_diff(a, b) -> float:
+    "Largest |a − b| relative to max |a|, over matching tensors (or numbers) of `a` and `b`."
+    worst = 0.0
+    for x, y in zip(a, b):
+        x, y = torch.as_tensor(x).double(), torch.as_tensor(y).double().to(torch.as_tensor(x).device)
+        worst = max(worst, float((x - y).abs().max() / x.abs().max().clamp_min(1e-30)))
+    return worst
+
+def agreement(diff: float, device_type: str) -> dict:
+    "Whether graph replay matched the eager path: exactly on the CPU (the same step, eagerly), to bf16 tolerance on CUDA."
+    tol = 0.0 if device_type == 'cpu' else 1e-2
+    return dict(max_rel_diff=diff, tolerance=tol, ok=diff <= tol)
 
 # %% ../nbs/14_bench.ipynb #02a48ed9
 def _shape(cfg: dict, batch: int) -> tuple: return (batch, cfg['in_channels'], cfg['image_size'], cfg['image_size'])
 
-def _compiled(net):
-    "`net` compiled with CUDA graphs (only ever called on CUDA)."
-    return torch.compile(net, mode='reduce-overhead', dynamic=False)
+def _variants(s: dict, section: str, dev: torch.device) -> list:
+    "The variants of `section` to measure on `dev` (those that compile need CUDA)."
+    return [v for v in s['variants'][section] if dev.type == 'cuda' or 'compile' not in v]
+
+def score_for(net, sde: VPSDE, variant: str, amp: bool):
+    "The score a sampling variant evaluates: `compile` wraps the network alone in CUDA graphs (`reduce-overhead`), `compile+graphs` compiles it for the whole-step graph."
+    if variant == 'compile': net = compiled(net, mode='reduce-overhead', dynamic=False)
+    elif variant == 'compile+graphs': net = compiled(net, dynamic=False)
+    return eps_score_fn(net, sde, amp=amp)
+
+def _figure(variants: dict, naive: float, outs: dict, dev: torch.device) -> dict:
+    "One figure: every variant's rate and startup, the best one marked, naive beside it, and graph replay checked against eager."
+    pool = [v for v in variants if dev.type == 'cuda' or 'graphs' not in v] or list(variants)   # on the CPU graphs is eager again
+    best = max(pool, key=lambda v: variants[v]['rate'])
+    fig = dict(optimised=variants[best]['rate'], naive=naive, ratio=variants[best]['rate'] / naive, best=best, variants=variants)
+    if 'eager' in outs and 'graphs' in outs: fig['graphs_vs_eager'] = agreement(max_rel_diff(outs['eager'], outs['graphs']), dev.type)
+    return fig
+
+def _measure(call, c: dict, steps: int, s: dict, dev, seed: int):
+    "Rate and startup of `call(n_steps, generator)` (a fresh generator per variant: the k-th calls of two variants draw alike), and its last output."
+    g, last = torch.Generator(dev).manual_seed(seed), {}
+    def run(n): last['out'] = call(n, g)
+    rate, startup = measure_rate(run, c['batch'], steps=steps, warmup=c['warmup'], repeats=s['repeats'], device=dev)
+    return dict(rate=rate, startup_seconds=startup), [last['out']]
 
 def sampling_rates(nets: dict, sde: VPSDE, s: dict, dev: torch.device, seed: int = 0) -> dict:
-    "Evaluations × images / s of unconditional sampling for each U-Net: naive, each optimised variant, best and ratio."
+    "Evaluations × images / s of unconditional sampling for each U-Net: every variant, the best, naive and the graph check."
     cuda, out = dev.type == 'cuda', {}
     for name in SAMPLE_NETS:
-        c, cfg = s['sample'][name], s['nets'][name]
-        shape = _shape(cfg, c['batch'])
-        def runner(score_fn):
-            g = torch.Generator(dev).manual_seed(seed)
-            return lambda n: sample(score_fn, sde, shape, n_steps=n, generator=g, device=dev)
-        rate = lambda score_fn, steps: measure_rate(runner(score_fn), c['batch'], steps=steps, warmup=c['warmup'],
-                                                   repeats=s['repeats'], device=dev)
-        net = nets[name]['optimised']
-        variants = {'eager_bf16' if cuda else 'eager_fp32': rate(eps_score_fn(net, sde, amp=cuda), c['steps'])}
-        if cuda and name in s['compile_sampling']:
-            variants['cuda_graphs'] = rate(eps_score_fn(_compiled(net), sde, amp=True), c['steps'])
-        naive = rate(score_from_eps(nets[name]['naive'], sde), c['naive_steps'])
-        best = max(variants, key=variants.get)
-        out[name] = dict(optimised=variants[best], naive=naive, ratio=variants[best] / naive, best=best, variants=variants)
+        c = s['sample'][name]
+        shape = _shape(s['nets'][name], c['batch'])
+        call = lambda sf, graphs: lambda n, g: sample(sf, sde, shape, n_steps=n, generator=g, device=dev, graphs=graphs)
+        variants, outs = {}, {}
+        for v in _variants(s, 'sample', dev):
+            variants[v], outs[v] = _measure(call(score_for(nets[name]['optimised'], sde, v, cuda), 'graphs' in v), c, c['steps'], s, dev, seed)
+        naive = _measure(call(score_from_eps(nets[name]['naive'], sde), False), c, c['naive_steps'], s, dev, seed)[0]['rate']
+        out[name] = _figure(variants, naive, outs, dev)
     return out
 
 def imputation_rates(nets: dict, sde: VPSDE, s: dict, dev: torch.device, seed: int = 0) -> dict:
@@ -188,17 +226,18 @@ def imputation_rates(nets: dict, sde: VPSDE, s: dict, dev: torch.device, seed: i
         x = to_unit(torch.randint(0, 256, (c['batch'], 1, 28, 28), generator=g, dtype=torch.uint8)).to(dev)
         m = mcar_mask(x.shape, 0.5, generator=g).to(dev)
         x_obs = to_net(zero_impute(x, m))
-        def runner(kind):
+        def call(kind, variant):
             net = nets['latent' if method == 'latent_guided' else 'pixel'][kind]
-            sf = eps_score_fn(net, sde, amp=True) if cuda and kind == 'optimised' else score_from_eps(net, sde)
-            gen = torch.Generator(dev).manual_seed(seed)
-            if method == 'pixel_guided': return lambda n: impute_guided(sf, sde, x_obs, m, n_steps=n, generator=gen)
-            if method == 'pixel_replacement': return lambda n: impute_replacement(sf, sde, x_obs, m, n_steps=n, generator=gen)
-            return lambda n: impute_ldm(sf, sde, nets['vae'][kind], x, m, n_steps=n, generator=gen)
-        rate = lambda kind, steps: measure_rate(runner(kind), c['batch'], steps=steps, warmup=c['warmup'],
-                                               repeats=s['repeats'], device=dev)
-        opt, naive = rate('optimised', c['steps']), rate('naive', c['naive_steps'])
-        out[method] = dict(optimised=opt, naive=naive, ratio=opt / naive)
+            sf = score_for(net, sde, variant, cuda) if kind == 'optimised' else score_from_eps(net, sde)
+            graphs = 'graphs' in variant
+            if method == 'pixel_guided': return lambda n, gen: impute_guided(sf, sde, x_obs, m, n_steps=n, generator=gen, graphs=graphs)
+            if method == 'pixel_replacement': return lambda n, gen: impute_replacement(sf, sde, x_obs, m, n_steps=n, generator=gen, graphs=graphs)
+            return lambda n, gen: impute_ldm(sf, sde, nets['vae'][kind], x, m, n_steps=n, generator=gen, graphs=graphs)
+        variants, outs = {}, {}
+        for v in _variants(s, 'impute', dev):
+            variants[v], outs[v] = _measure(call('optimised', v), c, c['steps'], s, dev, seed)
+        naive = _measure(call('naive', 'eager'), c, c['naive_steps'], s, dev, seed)[0]['rate']
+        out[method] = _figure(variants, naive, outs, dev)
     return out
 
 # %% ../nbs/14_bench.ipynb #a4cbc311
@@ -239,15 +278,48 @@ def project_run_seconds(settings: dict,  # a run's settings (`profile_settings`,
     return dict(train_ddpm=stage('ddpm', 'train_ddpm'), train_vae=stage('vae', 'train_vae'), train_ldm=stage('ldm', 'train_ldm'),
                 **{k: stage('ddpm', k) for k in ('gen_ddpm', 'gen_ldm', 'imp_ddpm_guidance', 'imp_ddpm_replacement', 'imp_ldm_guidance')})
 
+FIGURES = dict(train_pixel=('train', 'pixel'), train_vae=('train', 'vae'), train_latent=('train', 'latent'),
+               sample_pixel=('sample', 'pixel'), sample_latent=('sample', 'latent'),
+               impute_pixel_guided=('impute', 'pixel_guided'), impute_pixel_replacement=('impute', 'pixel_replacement'),
+               impute_latent_guided=('impute', 'latent_guided'))   # `RATE_KEYS` → (section, name) of a `bench` result
+NET_SETTINGS = dict(pixel='ddpm', latent='ldm', vae='vae')       # a run's settings group of each trained network
+
+def run_variant(section: str, name: str, settings: dict, device_type: str) -> str:
+    "The variant of a benchmark figure that a run with `settings` uses on `device_type` (on the CPU every path is eager)."
+    if device_type != 'cuda': return 'eager'
+    comp = section == 'train' and bool(settings[NET_SETTINGS[name]].get('compile', False))   # runs compile training only
+    return {(False, False): 'eager', (True, False): 'compile', (False, True): 'graphs', (True, True): 'compile+graphs'}[
+        (comp, bool(settings.get('graphs', False)))]
+
+def _picked(result: dict, kind: str, settings: dict | None) -> dict:
+    "`{rate key: figure variant}` that `kind` reads: the best one (`optimised`) or (`run`) the one a run with `settings` uses."
+    out = {}
+    for key, (sec, name) in FIGURES.items():
+        fig = result[sec][name]
+        if kind == 'optimised': out[key] = fig.get('best')
+        elif kind == 'run':
+            if settings is None: raise ValueError("kind='run' needs the run's settings")
+            v = run_variant(sec, name, settings, result.get('device_type', 'cuda'))
+            if v not in fig.get('variants', {}):
+                raise ValueError(f'the benchmark did not measure {sec}.{name} in variant {v!r}, which a run with these settings uses')
+            out[key] = v
+        else: raise ValueError(f"kind must be 'optimised', 'naive' or 'run', got {kind!r}")
+    return out
+
 def bench_rates(result: dict,  # what `bench` returns (or its JSON)
-                kind: str = 'optimised'  # or 'naive'
+                kind: str = 'optimised',  # 'optimised' (each figure's best variant), 'naive', or 'run'
+                settings: dict | None = None  # with kind='run': the run's settings, whose compile and graphs pick the variants
                ) -> dict:
-    "The `RATE_KEYS` throughputs of a `bench` result."
-    tr, sa, im = result['train'], result['sample'], result['impute']
-    return dict(train_pixel=tr['pixel'][kind], train_vae=tr['vae'][kind], train_latent=tr['latent'][kind],
-                sample_pixel=sa['pixel'][kind], sample_latent=sa['latent'][kind],
-                impute_pixel_guided=im['pixel_guided'][kind], impute_pixel_replacement=im['pixel_replacement'][kind],
-                impute_latent_guided=im['latent_guided'][kind])
+    "The `RATE_KEYS` throughputs of a `bench` result: the best variants', the naive loops', or those a run with `settings` uses."
+    if kind == 'naive': return {key: result[sec][name]['naive'] for key, (sec, name) in FIGURES.items()}
+    if kind == 'optimised' and not all('variants' in result[sec][name] for sec, name in FIGURES.values()):   # a result with no variants
+        return {key: result[sec][name]['optimised'] for key, (sec, name) in FIGURES.items()}
+    return {key: result[FIGURES[key][0]][FIGURES[key][1]]['variants'][v]['rate'] for key, v in _picked(result, kind, settings).items()}
+
+def bench_startup(result: dict, kind: str = 'optimised', settings: dict | None = None) -> float:
+    "Startup seconds (compilation, capture; as measured in the benchmark's process) of the variants `kind` picks, summed over the figures."
+    return sum(result[FIGURES[key][0]][FIGURES[key][1]]['variants'][v]['startup_seconds'] or 0.0
+               for key, v in _picked(result, kind, settings).items())
 
 # %% ../nbs/14_bench.ipynb #b266b1a1
 def _builders(s: dict) -> dict:
@@ -255,22 +327,45 @@ def _builders(s: dict) -> dict:
                 vae=lambda: VAE(**s['nets']['vae']))
 
 def training_rates(s: dict, sde: VPSDE, dev: torch.device, seed: int = 0, log=None) -> tuple[dict, dict]:
-    "Naive and optimised training images/s of each network, and the trained networks `{net: {'naive', 'optimised'}}`."
+    "Every variant's and the naive loop's training images/s of each network, and the trained networks `{net: {'naive', 'optimised'}}`."
     say, data, losses, build = log or (lambda m: None), bench_data(s['n_data'], seed), bench_losses(sde), _builders(s)
     out, nets = {}, {}
     for name in TRAIN_NETS:
         c = s['train'][name]
-        kw = dict(batch_size=c['batch_size'], lr=c['lr'], warmup=c['warmup'], repeats=s['repeats'], device=dev, seed=seed)
-        torch.manual_seed(seed); naive_net = build[name]()
-        torch.manual_seed(seed); opt_net = build[name]()   # same initial weights
+        torch.manual_seed(seed); naive_net = build[name]()   # the same initial weights as every variant's
         say(f'train {name}: naive')
-        naive = naive_train_rate(naive_net, losses[name], data[name], steps=c['naive_steps'], **kw)
+        naive = naive_train_rate(naive_net, losses[name], data[name], batch_size=c['batch_size'], lr=c['lr'], warmup=c['warmup'],
+                                 steps=c['naive_steps'], repeats=s['repeats'], device=dev, seed=seed)
         say(f'train {name}: project trainer')
-        opt, ema = trainer_rate(opt_net, losses[name], data[name], steps=c['steps'], **kw)
-        out[name] = dict(optimised=opt, naive=naive, ratio=opt / naive)
-        nets[name] = dict(optimised=ema, naive=naive_net.requires_grad_(False))
-        say(f'train {name}: {opt:,.0f} images/s (naive {naive:,.0f})')
+        rs = trainer_rates(build[name], losses[name], data[name], variants=_variants(s, 'train', dev), batch_size=c['batch_size'],
+                           lr=c['lr'], steps=c['steps'], device=dev, seed=seed, log=say)
+        variants = {v: dict(rate=r.images_per_sec, startup_seconds=r.startup_seconds) for v, r in rs.items()}
+        outs = {v: [*r.ema.module.parameters(), torch.tensor(r.losses)] for v, r in rs.items()}
+        out[name] = _figure(variants, naive, outs, dev)
+        nets[name] = dict(optimised=next(iter(rs.values())).ema.module.eval().requires_grad_(False), naive=naive_net.requires_grad_(False))
     return out, nets
+
+BENCH_TARGETS = dict(train_pixel=8_000, train_latent=50_000, train_vae=40_000, sample_pixel=100_000, sample_latent=1_500_000,
+                     impute_pixel_guided=25_000, impute_pixel_replacement=100_000, impute_latent_guided=150_000,
+                     paper_gpu_hours=4.0, quick_run_cold_seconds=240.0)   # on one H100 or H200
+
+def _projections(figs: dict, device_type: str) -> dict:
+    "The paper protocol's GPU-hours and one `quick` run's seconds (cold: startup included) for each path a user can take."
+    paper, quick = profile_settings('paper'), profile_settings('quick')
+    paths = dict(optimised=(None, None), run=(paper, quick),
+                 run_graphs=(apply_overrides(paper, 'graphs=true'), apply_overrides(quick, 'graphs=true')))
+    res, out = dict(figs, device_type=device_type), {}
+    for path, (p, q) in paths.items():
+        kind = 'optimised' if p is None else 'run'
+        proj = project_gpu_hours(bench_rates(res, kind, p))
+        secs = sum(project_run_seconds(q or quick, bench_rates(res, kind, q)).values())
+        startup = bench_startup(res, kind, q)
+        out[path] = dict(gpu_hours=proj['gpu_hours'], stage_hours_per_run=proj['stage_hours_per_run'],
+                         quick_run=dict(seconds=secs, startup_seconds=startup, cold_seconds=secs + startup))
+    naive = project_gpu_hours(bench_rates(res, 'naive'))
+    out['naive'] = dict(gpu_hours=naive['gpu_hours'], stage_hours_per_run=naive['stage_hours_per_run'])
+    return dict(paths=out, gpu_hours=out['optimised']['gpu_hours'], gpu_hours_naive=naive['gpu_hours'],
+                runs=naive['runs'], excluded=naive['excluded'], protocol=PAPER_PROTOCOL)
 
 def bench(profile: str = 'full',  # `full` (Table 1 networks, real batches) or `smoke` (tiny, CPU)
           device=None,  # default: CUDA if available, else the CPU
@@ -278,41 +373,61 @@ def bench(profile: str = 'full',  # `full` (Table 1 networks, real batches) or `
           seed: int = 0,
           log=None  # `log(message)` for progress lines (default: silent)
          ) -> dict:
-    "Measure training, sampling and imputation throughput (optimised and naive) and project the paper protocol's GPU-hours."
+    "Measure training, sampling and imputation throughput (every variant and naive), check graphs against eager, project the hours."
     check_choice('benchmark profile', profile, BENCH_PROFILES)
     s = check_bench_settings(copy.deepcopy(settings) if settings is not None else bench_settings(profile))
     dev, say, t0 = get_device(device), log or (lambda m: None), time.perf_counter()
-    say(f'ldmiss.bench: profile {profile} on {device_name(dev)}, torch {torch.__version__}')
+    say(f'ldmiss.bench: profile {profile} on {device_name(dev)}, torch {torch.__version__}, compile cache {use_compile_cache()}')
     sde = VPSDE()
     tr, nets = training_rates(s, sde, dev, seed, say)
     say('sampling'); sa = sampling_rates(nets, sde, s, dev, seed)
     say('imputation'); im = imputation_rates(nets, sde, s, dev, seed)
-    proj = {k: project_gpu_hours(bench_rates(dict(train=tr, sample=sa, impute=im), k)) for k in ('optimised', 'naive')}
+    figs = dict(train=tr, sample=sa, impute=im)
+    checks = {f'{sec}.{name}': fig['graphs_vs_eager'] for sec, d in figs.items() for name, fig in d.items() if 'graphs_vs_eager' in fig}
     return dict(profile=profile, device=device_name(dev), device_type=dev.type, torch=torch.__version__,
                 torch_cuda=torch.version.cuda, tf32=dict(matmul=torch.backends.cuda.matmul.allow_tf32, cudnn=torch.backends.cudnn.allow_tf32),
-                train=tr, sample=sa, impute=im,
-                projection=dict(gpu_hours=proj['optimised']['gpu_hours'], gpu_hours_naive=proj['naive']['gpu_hours'],
-                                stage_hours_per_run=proj['optimised']['stage_hours_per_run'],
-                                stage_hours_per_run_naive=proj['naive']['stage_hours_per_run'],
-                                runs=proj['optimised']['runs'], excluded=proj['optimised']['excluded'], protocol=PAPER_PROTOCOL),
-                settings=s, wall_s=time.perf_counter() - t0)
+                **figs, graphs_vs_eager=dict(ok=all(c['ok'] for c in checks.values()) if checks else None, checks=checks),
+                projection=_projections(figs, dev.type), targets=BENCH_TARGETS, settings=s, wall_s=time.perf_counter() - t0)
+
+# %% ../nbs/14_bench.ipynb #5a3c7e19
+def summary(result: dict) -> str:
+    "The benchmark as a markdown table: naive, a run today, a run with `graphs=true`, the best variant (named), the target and the graph check."
+    paper = profile_settings('paper')
+    cols = dict(naive=bench_rates(result, 'naive'), run=bench_rates(result, 'run', paper),
+                graphs=bench_rates(result, 'run', apply_overrides(paper, 'graphs=true')), best=bench_rates(result))
+    num = lambda v: f'{v:,.0f}'
+    rows = ['| figure | naive | run (default) | run, graphs=true | best (variant) | target | graphs = eager |', '|---|---|---|---|---|---|---|']
+    for key, (sec, name) in FIGURES.items():
+        fig = result[sec][name]
+        check = fig.get('graphs_vs_eager')
+        rows.append(f"| {key} | {num(cols['naive'][key])} | {num(cols['run'][key])} | {num(cols['graphs'][key])} | "
+                    f"{num(cols['best'][key])} ({fig['best']}) | ≥ {num(BENCH_TARGETS[key])} | "
+                    + (('yes' if check['ok'] else 'NO') + f" ({check['max_rel_diff']:.1e})" if check else '—') + ' |')
+    p = result['projection']['paths']
+    rows.append(f"| paper protocol, GPU-hours | {result['projection']['gpu_hours_naive']:.1f} | {p['run']['gpu_hours']:.1f} | "
+                f"{p['run_graphs']['gpu_hours']:.1f} | {p['optimised']['gpu_hours']:.1f} | ≤ {BENCH_TARGETS['paper_gpu_hours']:.0f} | |")
+    q = {k: p[k]['quick_run'] for k in ('run', 'run_graphs', 'optimised')}
+    rows.append(f"| one quick run, cold, s | — | {q['run']['cold_seconds']:,.0f} | {q['run_graphs']['cold_seconds']:,.0f} | "
+                f"{q['optimised']['cold_seconds']:,.0f} | ≤ {BENCH_TARGETS['quick_run_cold_seconds']:.0f} | |")
+    return '\n'.join(rows)
 
 # %% ../nbs/14_bench.ipynb #8f972ddd
 def main(argv=None) -> int:
-    "Command line: run `bench` and print its result as one JSON line (also written to `--out`)."
-    ap = argparse.ArgumentParser(prog='python -m ldmiss.bench', description='Throughput of the ldmiss networks (optimised vs naive) '
-                                 'and the projected GPU-hours of the paper protocol; prints one JSON line.')
+    "Command line: run `bench`, print its result as one JSON line (also written to `--out`) and its summary table on stderr."
+    ap = argparse.ArgumentParser(prog='python -m ldmiss.bench', description='Throughput of the ldmiss networks (every variant and '
+                                 'naive), graph replay checked against eager, and the projected GPU-hours; prints one JSON line.')
     ap.add_argument('--profile', choices=BENCH_PROFILES, default='full', help='full: Table 1 networks; smoke: tiny, CPU, seconds')
     ap.add_argument('--device', default=None, help='torch device (default: CUDA if available, else CPU)')
     ap.add_argument('--out', default=None, help='also write the result to this JSON file (atomically)')
     ap.add_argument('--seed', type=int, default=0)
-    ap.add_argument('--quiet', action='store_true', help='no progress lines on stderr')
+    ap.add_argument('--quiet', action='store_true', help='no progress lines or summary on stderr')
     a = ap.parse_args(argv)
     log = None if a.quiet else (lambda m: print(m, file=sys.stderr, flush=True))
     res = bench(a.profile, device=a.device, seed=a.seed, log=log)
     if a.out: atomic_write_json(a.out, res)
+    if log: log(f"\n{res['device']}, torch {res['torch']}, {res['wall_s']:.0f} s\n{summary(res)}")
     print(json.dumps(res), flush=True)
-    return 0
+    return 0 if res['graphs_vs_eager']['ok'] is not False else 1
 
 # %% ../nbs/14_bench.ipynb #c616ab60
 #| eval: false

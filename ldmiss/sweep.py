@@ -9,7 +9,7 @@ from pathlib import Path
 from .core import project_root, check_int, get_device, device_name
 from .runs import check_params, profile_settings, apply_overrides, parse_overrides, run_dir_for, runs_root, metrics_complete
 from .experiment import run_experiment, run_digest, StaleCacheError
-from .bench import project_run_seconds, bench_rates
+from .bench import project_run_seconds, bench_rates, bench_startup
 
 # %% auto #0
 __all__ = ['plan', 'run_notebook', 'run_command', 'sweep', 'main']
@@ -29,8 +29,11 @@ def plan(params: dict, settings: dict, overrides=None, device=None,
     try: bench = json.loads(path.read_text())
     except (OSError, ValueError): bench = None
     if bench is not None and bench.get('device_type') == dev.type and bench.get('profile') == 'full':
-        secs = project_run_seconds(s, bench_rates(bench))
-        lines.append(f"projected: {sum(secs.values()) / 3600:.2f} h on {bench['device']} (from {path.name}; DiffPuter not included)")
+        try:   # the variants this run uses (compile per network, graphs on or off)
+            secs, startup = project_run_seconds(s, bench_rates(bench, 'run', s)), bench_startup(bench, 'run', s)
+            lines.append(f"projected: {sum(secs.values()) / 3600:.2f} h on {bench['device']}, plus {startup:.0f} s startup "
+                         f"(from {path.name}; DiffPuter not included)")
+        except (ValueError, KeyError): lines.append(f'projected: {path} lacks the variants this run uses (`make bench` measures them)')
     else: lines.append(f'projected: no full benchmark of a {dev.type} device in {path} (`make bench` measures one)')
     return '\n'.join(lines)
 
