@@ -6,6 +6,7 @@
 from __future__ import annotations
 import argparse, copy, json, math, statistics, sys, time
 import torch
+from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 from .core import get_device, device_name, atomic_write_json, to_unit, to_net, check_int, check_choice
 from .core import sync_device, compiled, use_compile_cache
@@ -20,10 +21,11 @@ from .runs import profile_settings, apply_overrides
 
 # %% auto #0
 __all__ = ['BENCH_PROFILES', 'TRAIN_NETS', 'SAMPLE_NETS', 'IMPUTE_METHODS', 'VARIANTS', 'PAPER_PROTOCOL', 'RATE_KEYS', 'FIGURES',
-           'NET_SETTINGS', 'BENCH_TARGETS', 'bench_settings', 'check_bench_settings', 'bench_data', 'bench_losses',
-           'timed', 'measure_rate', 'naive_train_rate', 'variant_options', 'trainer_rates', 'max_rel_diff', 'agreement',
-           'score_for', 'sampling_rates', 'imputation_rates', 'project_gpu_hours', 'project_run_seconds', 'run_variant',
-           'bench_rates', 'bench_startup', 'training_rates', 'bench', 'summary', 'main']
+           'NET_SETTINGS', 'BENCH_TARGETS', 'QUICK_RUN_EXCLUDES', 'bench_settings', 'check_bench_settings',
+           'bench_data', 'bench_losses', 'timed', 'measure_rate', 'naive_train_rate', 'variant_options',
+           'trainer_rates', 'rel_diff', 'train_agreement', 'agreement', 'score_for', 'sampling_rates',
+           'imputation_rates', 'project_gpu_hours', 'project_run_seconds', 'run_variant', 'bench_rates',
+           'bench_call_seconds', 'bench_startup', 'training_rates', 'bench', 'summary', 'main']
 
 # %% ../nbs/14_bench.ipynb #bd34b779
 BENCH_PROFILES = ('full', 'smoke')
@@ -43,19 +45,23 @@ def bench_settings(profile: str = 'full') -> dict:
                     train=dict(pixel=dict(batch_size=256, lr=1.96e-5, warmup=10, steps=100, naive_steps=30),
                                latent=dict(batch_size=256, lr=9.05e-5, warmup=10, steps=200, naive_steps=100),
                                vae=dict(batch_size=256, lr=5e-4, warmup=10, steps=150, naive_steps=30)),
-                    sample=dict(pixel=dict(batch=2500, warmup=3, steps=30, naive_steps=10),
-                                latent=dict(batch=10_000, warmup=3, steps=60, naive_steps=20)),
-                    impute=dict(pixel_guided=dict(batch=1000, warmup=3, steps=20, naive_steps=10),
-                                pixel_replacement=dict(batch=1000, warmup=3, steps=40, naive_steps=10),
-                                latent_guided=dict(batch=1000, warmup=3, steps=40, naive_steps=10)))
+                    sample=dict(pixel=dict(batch=2500, warmup=4, steps=20, naive_steps=5),
+                                latent=dict(batch=10_000, warmup=4, steps=40, naive_steps=10)),
+                    impute=dict(pixel_guided=dict(batch=1000, warmup=4, steps=10, naive_steps=4),
+                                pixel_replacement=dict(batch=1000, warmup=4, steps=20, naive_steps=5),
+                                latent_guided=dict(batch=1000, warmup=4, steps=20, naive_steps=5)))
     nets = dict(pixel=small_config(PIXEL_UNET), latent=small_config(LATENT_UNET), vae=dict(VAE_CONFIGS['small']))
     return dict(n_data=64, repeats=2, variants=dict(train=['eager', 'graphs'], sample=['eager', 'graphs'], impute=['eager', 'graphs']),
                 nets=nets, train={k: dict(batch_size=8, lr=1e-3, warmup=1, steps=3, naive_steps=3) for k in TRAIN_NETS},
-                sample=dict(pixel=dict(batch=8, warmup=2, steps=3, naive_steps=3),
-                            latent=dict(batch=16, warmup=2, steps=3, naive_steps=3)),
-                impute={k: dict(batch=4, warmup=2, steps=3, naive_steps=3) for k in IMPUTE_METHODS})
+                sample=dict(pixel=dict(batch=8, warmup=4, steps=3, naive_steps=3),
+                            latent=dict(batch=16, warmup=4, steps=3, naive_steps=3)),
+                impute={k: dict(batch=4, warmup=4, steps=3, naive_steps=3) for k in IMPUTE_METHODS})
 
 # %% ../nbs/14_bench.ipynb #36ca7582
+def _epoch_steps(steps: int) -> int:
+    "Steps per epoch of a benchmark training run: two epochs hold the trainer's warm-up steps and `steps` timed ones."
+    return -(-(WARM_STEPS + steps) // 2)
+
 def check_bench_settings(s: dict) -> dict:
     "Raise `ValueError` naming the first bad entry of benchmark settings `s`; return `s`."
     need = ('n_data', 'repeats', 'variants', 'nets', 'train', 'sample', 'impute')
@@ -74,15 +80,16 @@ def check_bench_settings(s: dict) -> dict:
         for k in ('batch_size', 'warmup', 'steps', 'naive_steps'):
             check_int(f"settings['train'][{n!r}][{k!r}]", c.get(k))
         most = s['n_data'] // c['batch_size']
-        if max(c['warmup'] + c['naive_steps'], c['steps'] + WARM_STEPS) > most:
+        if max(c['warmup'] + c['naive_steps'], _epoch_steps(c['steps'])) > most:
             raise ValueError(f"settings['train'][{n!r}]: at most n_data // batch_size = {most} steps fit in one pass over the data "
-                             f"(the trainer runs steps + {WARM_STEPS} warm-up steps, the naive loop warmup + naive_steps)")
+                             f"(the trainer runs two epochs of (steps + {WARM_STEPS}) / 2, the naive loop warmup + naive_steps)")
         if not (isinstance(c.get('lr'), (int, float)) and c['lr'] > 0): raise ValueError(f"settings['train'][{n!r}]['lr'] must be > 0")
     for group, names in (('sample', SAMPLE_NETS), ('impute', IMPUTE_METHODS)):
         for n in names:
             c = s[group][n]
             check_int(f"settings[{group!r}][{n!r}]['batch']", c.get('batch'))
-            for k in ('warmup', 'steps', 'naive_steps'): check_int(f"settings[{group!r}][{n!r}][{k!r}]", c.get(k), 2)
+            for k in ('steps', 'naive_steps'): check_int(f"settings[{group!r}][{n!r}][{k!r}]", c.get(k), 2)
+            check_int(f"settings[{group!r}][{n!r}]['warmup'] (a graph is captured at the third of a call's steps)", c.get('warmup'), 4)
     return s
 
 # %% ../nbs/14_bench.ipynb #5dbf03fe
@@ -111,11 +118,16 @@ def timed(fn, device) -> float:
 
 def measure_rate(run,  # `run(n_steps)`: one sampler / imputer call
                  per_step: int,  # work units per step (images in the batch)
-                 *, steps: int, warmup: int, repeats: int, device) -> tuple[float, float]:
-    "Median over `repeats` timed `run(steps)` of per_step·steps / seconds after one timed warm-up `run(warmup)`; and the startup seconds."
-    first = timed(lambda: run(warmup), device)   # compilation, capture, autotuning: paid once per process
-    rate = statistics.median(per_step * steps / timed(lambda: run(steps), device) for _ in range(repeats))
-    return rate, max(0.0, first - per_step * warmup / rate)   # the warm-up call beyond its steady-state cost
+                 *, steps: int, warmup: int, repeats: int, device) -> dict:
+    "Steady-state `rate` (per_step / seconds per step), fixed seconds per call (`call_seconds`) and first-call `startup_seconds`."
+    first = timed(lambda: run(warmup), device)   # compilation, autotuning: paid once per process
+    slopes, fixed = [], []
+    for _ in range(repeats):   # a call of n steps takes a + b·n: two lengths give the step time b and the per-call time a
+        t1, t2 = timed(lambda: run(steps), device), timed(lambda: run(2 * steps), device)
+        b = (t2 - t1) / steps if t2 > t1 else t2 / (2 * steps)   # (timer noise on a tiny run: the plain average)
+        slopes.append(b); fixed.append(max(0.0, t1 - b * steps))
+    b, a = statistics.median(slopes), statistics.median(fixed)
+    return dict(rate=per_step / b, call_seconds=a, startup_seconds=max(0.0, first - a - b * warmup))
 
 # %% ../nbs/14_bench.ipynb #1ee9e509
 def _cycle(loader):
@@ -148,31 +160,44 @@ def variant_options(variant: str) -> dict:
     "`compile` and `graphs` flags of a variant name ('eager', 'compile', 'graphs', 'compile+graphs')."
     return dict(compile='compile' in variant, graphs='graphs' in variant)
 
+def _fresh_compile(variant: str, dev: torch.device) -> None:
+    "Before a compiling variant on CUDA, forget what earlier variants compiled in this process, so each pays its own startup."
+    if dev.type == 'cuda' and 'compile' in variant: torch._dynamo.reset()
+
 def trainer_rates(build, loss_fn, data: tuple, *, variants, batch_size: int, lr: float, steps: int, device,
                   seed: int = 0, log=None) -> dict:
-    "`ldmiss.train.train` in each variant from the same initial weights and batches: `{variant: TrainResult}` (steady state, startup)."
+    "`ldmiss.train.train` in each variant, two epochs from the same initial weights, batches and streams: `{variant: TrainResult}`."
     dev, say = torch.device(device), log or (lambda m: None)
     data = tuple(t.to(dev) for t in data)
+    n = _epoch_steps(steps)   # two epochs: the generator is reseeded between them, as in a run
     out = {}
     for v in variants:
+        _fresh_compile(v, dev)
         torch.manual_seed(seed); model = build()
-        n = WARM_STEPS + steps   # one read of the loss, at the end: no sync inside the timed steps
-        out[v] = train(model, loss_fn, data, epochs=1, batch_size=batch_size, lr=lr, ema_decay=0.9999, seed=seed, device=dev,
-                       max_steps_per_epoch=n, check_every=n, progress=False, **variant_options(v))
+        out[v] = train(model, loss_fn, data, epochs=2, batch_size=batch_size, lr=lr, ema_decay=0.9999, seed=seed, device=dev,
+                       max_steps_per_epoch=n, check_every=n, progress=False, **variant_options(v))   # the loss read once per epoch
         say(f'  {v}: {out[v].images_per_sec:,.0f} images/s, startup {out[v].startup_seconds:.1f} s')
     return out
 
-def max_rel_diff(a, b) -> float:
-    "Largest |a − b| relative to max |a|, over matching tensors (or numbers) of `a` and `b`."
-    worst = 0.0
-    for x, y in zip(a, b):
-        x, y = torch.as_tensor(x).double(), torch.as_tensor(y).double().to(torch.as_tensor(x).device)
-        worst = max(worst, float((x - y).abs().max() / x.abs().max().clamp_min(1e-30)))
-    return worst
+def rel_diff(a, b, ref=None) -> float:
+    "‖a − b‖ / ‖a − ref‖ over the tensors of `a`, `b` (and `ref`; None: ‖a‖) concatenated: how far two results differ, relative to their size."
+    flat = lambda ts: torch.cat([torch.as_tensor(t).detach().double().flatten().cpu() for t in ts])
+    a, b = flat(a), flat(b)
+    base = a if ref is None else a - flat(ref)
+    return float((a - b).norm() / base.norm().clamp_min(1e-300))
 
-def agreement(diff: float, device_type: str) -> dict:
-    "Whether graph replay matched the eager path: exactly on the CPU (the same step, eagerly), to bf16 tolerance on CUDA."
-    tol = 0.0 if device_type == 'cpu' else 1e-2
+def train_agreement(runs: dict, init: nn.Module, device_type: str) -> dict:
+    "How the `graphs` training run differs from the `eager` one: update counts, and weights, EMA and losses relative to how far training moved them."
+    e, g = runs['eager'], runs['graphs']
+    same_count = int(e.ema.n_averaged) == int(g.ema.n_averaged)
+    diff = max(rel_diff(list(e.model.parameters()), list(g.model.parameters()), list(init.parameters())),
+               rel_diff(list(e.ema.module.parameters()), list(g.ema.module.parameters()), list(init.parameters())),
+               rel_diff([torch.tensor(e.losses)], [torch.tensor(g.losses)])) if same_count else float('inf')
+    return agreement(diff, device_type, 2e-2)
+
+def agreement(diff: float, device_type: str, tolerance: float = 1e-2) -> dict:
+    "The verdict on `diff`: on the CPU the graph path *is* the eager step (0 by construction); on CUDA within `tolerance`."
+    tol = 0.0 if device_type == 'cpu' else tolerance
     return dict(max_rel_diff=diff, tolerance=tol, ok=diff <= tol)
 
 # %% ../nbs/14_bench.ipynb #02a48ed9
@@ -188,20 +213,29 @@ def score_for(net, sde: VPSDE, variant: str, amp: bool):
     elif variant == 'compile+graphs': net = compiled(net, dynamic=False)
     return eps_score_fn(net, sde, amp=amp)
 
-def _figure(variants: dict, naive: float, outs: dict, dev: torch.device) -> dict:
-    "One figure: every variant's rate and startup, the best one marked, naive beside it, and graph replay checked against eager."
+def _figure(variants: dict, naive: float, check: dict | None, dev: torch.device) -> dict:
+    "One figure: every variant's rate and startup, the best one marked, naive beside it, and the graph check."
     pool = [v for v in variants if dev.type == 'cuda' or 'graphs' not in v] or list(variants)   # on the CPU graphs is eager again
     best = max(pool, key=lambda v: variants[v]['rate'])
     fig = dict(optimised=variants[best]['rate'], naive=naive, ratio=variants[best]['rate'] / naive, best=best, variants=variants)
-    if 'eager' in outs and 'graphs' in outs: fig['graphs_vs_eager'] = agreement(max_rel_diff(outs['eager'], outs['graphs']), dev.type)
+    if check is not None: fig['graphs_vs_eager'] = check
     return fig
 
 def _measure(call, c: dict, steps: int, s: dict, dev, seed: int):
-    "Rate and startup of `call(n_steps, generator)` (a fresh generator per variant: the k-th calls of two variants draw alike), and its last output."
+    "Rate, per-call and startup seconds of `call(n_steps, generator)` (a fresh generator per variant: the k-th calls of two variants draw alike), and its last output."
     g, last = torch.Generator(dev).manual_seed(seed), {}
     def run(n): last['out'] = call(n, g)
-    rate, startup = measure_rate(run, c['batch'], steps=steps, warmup=c['warmup'], repeats=s['repeats'], device=dev)
-    return dict(rate=rate, startup_seconds=startup), [last['out']]
+    return measure_rate(run, c['batch'], steps=steps, warmup=c['warmup'], repeats=s['repeats'], device=dev), last['out']
+
+def _sampler_figure(measure, naive_call, c, s, dev, seed, section: str) -> dict:
+    "Measure every variant of a sampler (`measure(variant)` → its call) and the naive call; check graphs against eager."
+    variants, outs = {}, {}
+    for v in _variants(s, section, dev):
+        _fresh_compile(v, dev)
+        variants[v], outs[v] = _measure(measure(v), c, c['steps'], s, dev, seed)
+    naive = _measure(naive_call, c, c['naive_steps'], s, dev, seed)[0]['rate']
+    check = agreement(rel_diff([outs['eager']], [outs['graphs']]), dev.type) if {'eager', 'graphs'} <= set(outs) else None
+    return _figure(variants, naive, check, dev)
 
 def sampling_rates(nets: dict, sde: VPSDE, s: dict, dev: torch.device, seed: int = 0) -> dict:
     "Evaluations × images / s of unconditional sampling for each U-Net: every variant, the best, naive and the graph check."
@@ -210,11 +244,8 @@ def sampling_rates(nets: dict, sde: VPSDE, s: dict, dev: torch.device, seed: int
         c = s['sample'][name]
         shape = _shape(s['nets'][name], c['batch'])
         call = lambda sf, graphs: lambda n, g: sample(sf, sde, shape, n_steps=n, generator=g, device=dev, graphs=graphs)
-        variants, outs = {}, {}
-        for v in _variants(s, 'sample', dev):
-            variants[v], outs[v] = _measure(call(score_for(nets[name]['optimised'], sde, v, cuda), 'graphs' in v), c, c['steps'], s, dev, seed)
-        naive = _measure(call(score_from_eps(nets[name]['naive'], sde), False), c, c['naive_steps'], s, dev, seed)[0]['rate']
-        out[name] = _figure(variants, naive, outs, dev)
+        out[name] = _sampler_figure(lambda v: call(score_for(nets[name]['optimised'], sde, v, cuda), 'graphs' in v),
+                                    call(score_from_eps(nets[name]['naive'], sde), False), c, s, dev, seed, 'sample')
     return out
 
 def imputation_rates(nets: dict, sde: VPSDE, s: dict, dev: torch.device, seed: int = 0) -> dict:
@@ -233,20 +264,18 @@ def imputation_rates(nets: dict, sde: VPSDE, s: dict, dev: torch.device, seed: i
             if method == 'pixel_guided': return lambda n, gen: impute_guided(sf, sde, x_obs, m, n_steps=n, generator=gen, graphs=graphs)
             if method == 'pixel_replacement': return lambda n, gen: impute_replacement(sf, sde, x_obs, m, n_steps=n, generator=gen, graphs=graphs)
             return lambda n, gen: impute_ldm(sf, sde, nets['vae'][kind], x, m, n_steps=n, generator=gen, graphs=graphs)
-        variants, outs = {}, {}
-        for v in _variants(s, 'impute', dev):
-            variants[v], outs[v] = _measure(call('optimised', v), c, c['steps'], s, dev, seed)
-        naive = _measure(call('naive', 'eager'), c, c['naive_steps'], s, dev, seed)[0]['rate']
-        out[method] = _figure(variants, naive, outs, dev)
+        out[method] = _sampler_figure(lambda v: call('optimised', v), call('naive', 'eager'), c, s, dev, seed, 'impute')
     return out
 
 # %% ../nbs/14_bench.ipynb #a4cbc311
-PAPER_PROTOCOL = dict(n_rates=6, n_seeds=3, epochs=50, n_train=60_000, n_gen=10_000, n_impute=10_000, n_steps=1000)
+PAPER_PROTOCOL = dict(n_rates=6, n_seeds=3, epochs=50, n_train=60_000, n_gen=10_000, n_impute=10_000, n_steps=1000,
+                      gen_batch=2500, impute_batch=1000)
 RATE_KEYS = ('train_pixel', 'train_vae', 'train_latent', 'sample_pixel', 'sample_latent',
              'impute_pixel_guided', 'impute_pixel_replacement', 'impute_latent_guided')
 
 def project_gpu_hours(rates: dict,  # the throughputs named in `RATE_KEYS` (positive, finite)
-                      protocol: dict | None = None  # overrides of `PAPER_PROTOCOL`
+                      protocol: dict | None = None,  # overrides of `PAPER_PROTOCOL`
+                      call_seconds: dict | None = None  # fixed seconds per sampler call (graph capture, set-up), by rate key
                      ) -> dict:
     "GPU-hours of the paper protocol (DiffPuter excluded) at `rates`: per stage of one run, per run and in total."
     p = {**PAPER_PROTOCOL, **(protocol or {})}
@@ -255,12 +284,15 @@ def project_gpu_hours(rates: dict,  # the throughputs named in `RATE_KEYS` (posi
     bad = {k: rates[k] for k in RATE_KEYS if not (isinstance(rates[k], (int, float)) and math.isfinite(rates[k]) and rates[k] > 0)}
     if bad: raise ValueError(f"rates must be positive and finite: {bad}")
     train_n, gen_n, imp_n = p['epochs'] * p['n_train'], p['n_gen'] * p['n_steps'], p['n_impute'] * p['n_steps']
+    over = call_seconds or {}
+    gen_calls, imp_calls = math.ceil(p['n_gen'] / p['gen_batch']), math.ceil(p['n_impute'] / p['impute_batch'])
     secs = dict(train_ddpm=train_n / rates['train_pixel'], train_vae=train_n / rates['train_vae'],
                 train_ldm=train_n / rates['train_latent'],
-                gen_ddpm=gen_n / rates['sample_pixel'], gen_ldm=gen_n / rates['sample_latent'],
-                imp_ddpm_guidance=imp_n / rates['impute_pixel_guided'],
-                imp_ddpm_replacement=imp_n / rates['impute_pixel_replacement'],
-                imp_ldm_guidance=imp_n / rates['impute_latent_guided'])
+                gen_ddpm=gen_n / rates['sample_pixel'] + gen_calls * over.get('sample_pixel', 0.0),
+                gen_ldm=gen_n / rates['sample_latent'] + gen_calls * over.get('sample_latent', 0.0),
+                imp_ddpm_guidance=imp_n / rates['impute_pixel_guided'] + imp_calls * over.get('impute_pixel_guided', 0.0),
+                imp_ddpm_replacement=imp_n / rates['impute_pixel_replacement'] + imp_calls * over.get('impute_pixel_replacement', 0.0),
+                imp_ldm_guidance=imp_n / rates['impute_latent_guided'] + imp_calls * over.get('impute_latent_guided', 0.0))
     runs = p['n_rates'] * p['n_seeds']
     per_run = sum(secs.values()) / 3600
     return dict(gpu_hours=runs * per_run, runs=runs, hours_per_run=per_run,
@@ -268,13 +300,14 @@ def project_gpu_hours(rates: dict,  # the throughputs named in `RATE_KEYS` (posi
 
 # %% ../nbs/14_bench.ipynb #2173e3f1
 def project_run_seconds(settings: dict,  # a run's settings (`profile_settings`, overrides applied)
-                        rates: dict  # the throughputs named in `RATE_KEYS`
+                        rates: dict,  # the throughputs named in `RATE_KEYS`
+                        call_seconds: dict | None = None  # fixed seconds per sampler call, by rate key
                        ) -> dict:
     "Seconds of each timed stage of one run at `rates` (DiffPuter excluded), as `project_gpu_hours` counts them."
     s = settings
     one = lambda net: dict(epochs=s[net]['epochs'], n_train=s['n_train'], n_gen=s['n_gen'], n_impute=s['n_impute'],
-                           n_steps=s['n_steps'], n_rates=1, n_seeds=1)
-    stage = lambda net, key: project_gpu_hours(rates, one(net))['stage_hours_per_run'][key] * 3600
+                           n_steps=s['n_steps'], gen_batch=s['gen_batch'], impute_batch=s['impute_batch'], n_rates=1, n_seeds=1)
+    stage = lambda net, key: project_gpu_hours(rates, one(net), call_seconds)['stage_hours_per_run'][key] * 3600
     return dict(train_ddpm=stage('ddpm', 'train_ddpm'), train_vae=stage('vae', 'train_vae'), train_ldm=stage('ldm', 'train_ldm'),
                 **{k: stage('ddpm', k) for k in ('gen_ddpm', 'gen_ldm', 'imp_ddpm_guidance', 'imp_ddpm_replacement', 'imp_ldm_guidance')})
 
@@ -306,20 +339,24 @@ def _picked(result: dict, kind: str, settings: dict | None) -> dict:
         else: raise ValueError(f"kind must be 'optimised', 'naive' or 'run', got {kind!r}")
     return out
 
+def _variant_values(result: dict, kind: str, settings: dict | None, field: str) -> dict:
+    return {key: result[FIGURES[key][0]][FIGURES[key][1]]['variants'][v].get(field) for key, v in _picked(result, kind, settings).items()}
+
 def bench_rates(result: dict,  # what `bench` returns (or its JSON)
                 kind: str = 'optimised',  # 'optimised' (each figure's best variant), 'naive', or 'run'
                 settings: dict | None = None  # with kind='run': the run's settings, whose compile and graphs pick the variants
                ) -> dict:
     "The `RATE_KEYS` throughputs of a `bench` result: the best variants', the naive loops', or those a run with `settings` uses."
     if kind == 'naive': return {key: result[sec][name]['naive'] for key, (sec, name) in FIGURES.items()}
-    if kind == 'optimised' and not all('variants' in result[sec][name] for sec, name in FIGURES.values()):   # a result with no variants
-        return {key: result[sec][name]['optimised'] for key, (sec, name) in FIGURES.items()}
-    return {key: result[FIGURES[key][0]][FIGURES[key][1]]['variants'][v]['rate'] for key, v in _picked(result, kind, settings).items()}
+    return _variant_values(result, kind, settings, 'rate')
+
+def bench_call_seconds(result: dict, kind: str = 'optimised', settings: dict | None = None) -> dict:
+    "Fixed seconds per sampler call (graph capture, set-up) of the variants `kind` picks, by rate key (training has none)."
+    return {k: v for k, v in _variant_values(result, kind, settings, 'call_seconds').items() if v is not None}
 
 def bench_startup(result: dict, kind: str = 'optimised', settings: dict | None = None) -> float:
     "Startup seconds (compilation, capture; as measured in the benchmark's process) of the variants `kind` picks, summed over the figures."
-    return sum(result[FIGURES[key][0]][FIGURES[key][1]]['variants'][v]['startup_seconds'] or 0.0
-               for key, v in _picked(result, kind, settings).items())
+    return sum(v or 0.0 for v in _variant_values(result, kind, settings, 'startup_seconds').values())
 
 # %% ../nbs/14_bench.ipynb #b266b1a1
 def _builders(s: dict) -> dict:
@@ -333,6 +370,7 @@ def training_rates(s: dict, sde: VPSDE, dev: torch.device, seed: int = 0, log=No
     for name in TRAIN_NETS:
         c = s['train'][name]
         torch.manual_seed(seed); naive_net = build[name]()   # the same initial weights as every variant's
+        torch.manual_seed(seed); init = build[name]().to(dev)
         say(f'train {name}: naive')
         naive = naive_train_rate(naive_net, losses[name], data[name], batch_size=c['batch_size'], lr=c['lr'], warmup=c['warmup'],
                                  steps=c['naive_steps'], repeats=s['repeats'], device=dev, seed=seed)
@@ -340,31 +378,33 @@ def training_rates(s: dict, sde: VPSDE, dev: torch.device, seed: int = 0, log=No
         rs = trainer_rates(build[name], losses[name], data[name], variants=_variants(s, 'train', dev), batch_size=c['batch_size'],
                            lr=c['lr'], steps=c['steps'], device=dev, seed=seed, log=say)
         variants = {v: dict(rate=r.images_per_sec, startup_seconds=r.startup_seconds) for v, r in rs.items()}
-        outs = {v: [*r.ema.module.parameters(), torch.tensor(r.losses)] for v, r in rs.items()}
-        out[name] = _figure(variants, naive, outs, dev)
+        check = train_agreement(rs, init, dev.type) if {'eager', 'graphs'} <= set(rs) else None
+        out[name] = _figure(variants, naive, check, dev)
         nets[name] = dict(optimised=next(iter(rs.values())).ema.module.eval().requires_grad_(False), naive=naive_net.requires_grad_(False))
     return out, nets
 
 BENCH_TARGETS = dict(train_pixel=8_000, train_latent=50_000, train_vae=40_000, sample_pixel=100_000, sample_latent=1_500_000,
                      impute_pixel_guided=25_000, impute_pixel_replacement=100_000, impute_latent_guided=150_000,
                      paper_gpu_hours=4.0, quick_run_cold_seconds=240.0)   # on one H100 or H200
+QUICK_RUN_EXCLUDES = ['diffputer', 'scoring (classifier features, FID, IS)', 'data loading and VAE encoding']
 
 def _projections(figs: dict, device_type: str) -> dict:
-    "The paper protocol's GPU-hours and one `quick` run's seconds (cold: startup included) for each path a user can take."
+    "GPU-hours of the paper protocol and seconds of one `quick` run (cold: startup included) for each path: a run today, with graphs, best variants."
     paper, quick = profile_settings('paper'), profile_settings('quick')
-    paths = dict(optimised=(None, None), run=(paper, quick),
-                 run_graphs=(apply_overrides(paper, 'graphs=true'), apply_overrides(quick, 'graphs=true')))
+    paths = dict(run=(paper, quick), run_graphs=(apply_overrides(paper, 'graphs=true'), apply_overrides(quick, 'graphs=true')),
+                 optimised=(None, None))
     res, out = dict(figs, device_type=device_type), {}
     for path, (p, q) in paths.items():
         kind = 'optimised' if p is None else 'run'
-        proj = project_gpu_hours(bench_rates(res, kind, p))
-        secs = sum(project_run_seconds(q or quick, bench_rates(res, kind, q)).values())
+        proj = project_gpu_hours(bench_rates(res, kind, p), call_seconds=bench_call_seconds(res, kind, p))
+        secs = sum(project_run_seconds(q or quick, bench_rates(res, kind, q), bench_call_seconds(res, kind, q)).values())
         startup = bench_startup(res, kind, q)
         out[path] = dict(gpu_hours=proj['gpu_hours'], stage_hours_per_run=proj['stage_hours_per_run'],
-                         quick_run=dict(seconds=secs, startup_seconds=startup, cold_seconds=secs + startup))
+                         quick_run=dict(seconds=secs, startup_seconds=startup, cold_seconds=secs + startup, excluded=QUICK_RUN_EXCLUDES))
     naive = project_gpu_hours(bench_rates(res, 'naive'))
     out['naive'] = dict(gpu_hours=naive['gpu_hours'], stage_hours_per_run=naive['stage_hours_per_run'])
-    return dict(paths=out, gpu_hours=out['optimised']['gpu_hours'], gpu_hours_naive=naive['gpu_hours'],
+    return dict(paths=out, gpu_hours=out['run']['gpu_hours'], gpu_hours_graphs=out['run_graphs']['gpu_hours'],
+                gpu_hours_best=out['optimised']['gpu_hours'], gpu_hours_naive=naive['gpu_hours'],
                 runs=naive['runs'], excluded=naive['excluded'], protocol=PAPER_PROTOCOL)
 
 def bench(profile: str = 'full',  # `full` (Table 1 networks, real batches) or `smoke` (tiny, CPU)
@@ -377,7 +417,9 @@ def bench(profile: str = 'full',  # `full` (Table 1 networks, real batches) or `
     check_choice('benchmark profile', profile, BENCH_PROFILES)
     s = check_bench_settings(copy.deepcopy(settings) if settings is not None else bench_settings(profile))
     dev, say, t0 = get_device(device), log or (lambda m: None), time.perf_counter()
-    say(f'ldmiss.bench: profile {profile} on {device_name(dev)}, torch {torch.__version__}, compile cache {use_compile_cache()}')
+    cache = use_compile_cache()
+    cache_files = sum(1 for p in cache.rglob('*') if p.is_file())   # compilation is cheaper with a warm cache: say which it was
+    say(f'ldmiss.bench: profile {profile} on {device_name(dev)}, torch {torch.__version__}, compile cache {cache} ({cache_files} files)')
     sde = VPSDE()
     tr, nets = training_rates(s, sde, dev, seed, say)
     say('sampling'); sa = sampling_rates(nets, sde, s, dev, seed)
@@ -386,6 +428,7 @@ def bench(profile: str = 'full',  # `full` (Table 1 networks, real batches) or `
     checks = {f'{sec}.{name}': fig['graphs_vs_eager'] for sec, d in figs.items() for name, fig in d.items() if 'graphs_vs_eager' in fig}
     return dict(profile=profile, device=device_name(dev), device_type=dev.type, torch=torch.__version__,
                 torch_cuda=torch.version.cuda, tf32=dict(matmul=torch.backends.cuda.matmul.allow_tf32, cudnn=torch.backends.cudnn.allow_tf32),
+                compile_cache=dict(path=str(cache), files_at_start=cache_files),
                 **figs, graphs_vs_eager=dict(ok=all(c['ok'] for c in checks.values()) if checks else None, checks=checks),
                 projection=_projections(figs, dev.type), targets=BENCH_TARGETS, settings=s, wall_s=time.perf_counter() - t0)
 
@@ -407,9 +450,11 @@ def summary(result: dict) -> str:
     rows.append(f"| paper protocol, GPU-hours | {result['projection']['gpu_hours_naive']:.1f} | {p['run']['gpu_hours']:.1f} | "
                 f"{p['run_graphs']['gpu_hours']:.1f} | {p['optimised']['gpu_hours']:.1f} | ≤ {BENCH_TARGETS['paper_gpu_hours']:.0f} | |")
     q = {k: p[k]['quick_run'] for k in ('run', 'run_graphs', 'optimised')}
-    rows.append(f"| one quick run, cold, s | — | {q['run']['cold_seconds']:,.0f} | {q['run_graphs']['cold_seconds']:,.0f} | "
-                f"{q['optimised']['cold_seconds']:,.0f} | ≤ {BENCH_TARGETS['quick_run_cold_seconds']:.0f} | |")
-    return '\n'.join(rows)
+    rows.append(f"| one quick run from a cold start, s (no DiffPuter, scoring or loading) | — | {q['run']['cold_seconds']:,.0f} | "
+                f"{q['run_graphs']['cold_seconds']:,.0f} | {q['optimised']['cold_seconds']:,.0f} | ≤ {BENCH_TARGETS['quick_run_cold_seconds']:.0f} | |")
+    cache = result.get('compile_cache', {})
+    return '\n'.join(rows) + (f"\n\n(best: the fastest variant of each figure, not every combination of which a run's settings reach; "
+                              f"startups paid with a compile cache of {cache.get('files_at_start', '?')} files at the start)")
 
 # %% ../nbs/14_bench.ipynb #8f972ddd
 def main(argv=None) -> int:

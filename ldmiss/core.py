@@ -176,9 +176,11 @@ class StepGraph:
                  graphs: bool = False,  # capture and replay on CUDA; ignored (eager) on the CPU
                  device=None,  # where the step's tensors live
                  generators=(),  # the non-default CUDA generators the step draws from (None entries are skipped)
-                 warmup: int = 2):  # eager calls before the capture
-        self.step, self.warmup = step, check_int('warmup', warmup)
-        self.graphs = bool(graphs) and torch.device(device or 'cpu').type == 'cuda'
+                 warmup: int = 2,  # eager calls before the capture
+                 pool=None):  # a memory pool shared with graphs replayed one after the other (`torch.cuda.graph_pool_handle()`)
+        self.step, self.warmup, self.pool = step, check_int('warmup', warmup), pool
+        self.device = torch.device(device or 'cpu')
+        self.graphs = bool(graphs) and self.device.type == 'cuda'
         self.generators = tuple(g for g in generators if g is not None)
         if self.graphs and not hasattr(torch.cuda.CUDAGraph, 'register_generator_state'):
             raise RuntimeError(f'graphs=True needs a torch whose CUDA graphs take registered generators; torch {torch.__version__} lacks them')
@@ -191,17 +193,18 @@ class StepGraph:
         "Do one step."
         self.calls += 1
         if not self.graphs: return self.step()
-        if self.graph is None and self.calls <= self.warmup:
-            side = torch.cuda.Stream()
-            side.wait_stream(torch.cuda.current_stream())
-            with torch.cuda.stream(side): self.step()
-            torch.cuda.current_stream().wait_stream(side)
-            return
-        if self.graph is None:
-            self.graph = torch.cuda.CUDAGraph()
-            for g in self.generators: self.graph.register_generator_state(g)
-            with torch.cuda.graph(self.graph): self.step()   # recorded, not run: the replay below runs it
-        self.graph.replay()
+        with torch.cuda.device(self.device):   # streams and capture on the step's GPU, whichever is current
+            if self.graph is None and self.calls <= self.warmup:
+                side = torch.cuda.Stream()
+                side.wait_stream(torch.cuda.current_stream())
+                with torch.cuda.stream(side): self.step()
+                torch.cuda.current_stream().wait_stream(side)
+                return
+            if self.graph is None:
+                self.graph = torch.cuda.CUDAGraph()
+                for g in self.generators: self.graph.register_generator_state(g)
+                with torch.cuda.graph(self.graph, pool=self.pool): self.step()   # recorded, not run: the replay below runs it
+            self.graph.replay()
 
 # %% ../nbs/00_core.ipynb #7e2a9d15
 def use_compile_cache() -> Path:

@@ -191,8 +191,9 @@ def _impute_loop(precond, x_obs, mask, sig, gamma, n_resample, generator, amp, p
         x.copy_(torch.where(mask, known, _heun_step(precond, x, ci, gamma, z, generator, amp, second=True)))
         if renoise: x.add_(ci[:, 5] * z.normal_(generator=generator))
         else: i.add_(1)
-    again = StepGraph(lambda: round_(True), graphs=graphs, device=dev, generators=(generator,))
-    final = StepGraph(lambda: round_(False), graphs=graphs, device=dev, generators=(generator,))
+    pool = torch.cuda.graph_pool_handle() if graphs and dev.type == 'cuda' else None   # one pool: the two graphs never overlap
+    again = StepGraph(lambda: round_(True), graphs=graphs, device=dev, generators=(generator,), pool=pool)
+    final = StepGraph(lambda: round_(False), graphs=graphs, device=dev, generators=(generator,), pool=pool)
     for _ in tqdm(range(n_steps - 1), desc='edm_impute', disable=not progress, leave=False):
         for j in range(n_resample): (again if j < n_resample - 1 else final)()
     x_last = _heun_step(precond, x, c.index_select(0, i), gamma, z, generator, amp, second=False)   # σ_min → 0: Euler

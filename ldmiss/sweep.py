@@ -9,7 +9,7 @@ from pathlib import Path
 from .core import project_root, check_int, get_device, device_name
 from .runs import check_params, profile_settings, apply_overrides, parse_overrides, run_dir_for, runs_root, metrics_complete
 from .experiment import run_experiment, run_digest, StaleCacheError
-from .bench import project_run_seconds, bench_rates, bench_startup
+from .bench import project_run_seconds, bench_rates, bench_startup, bench_call_seconds
 
 # %% auto #0
 __all__ = ['plan', 'run_notebook', 'run_command', 'sweep', 'main']
@@ -30,7 +30,8 @@ def plan(params: dict, settings: dict, overrides=None, device=None,
     except (OSError, ValueError): bench = None
     if bench is not None and bench.get('device_type') == dev.type and bench.get('profile') == 'full':
         try:   # the variants this run uses (compile per network, graphs on or off)
-            secs, startup = project_run_seconds(s, bench_rates(bench, 'run', s)), bench_startup(bench, 'run', s)
+            secs = project_run_seconds(s, bench_rates(bench, 'run', s), bench_call_seconds(bench, 'run', s))
+            startup = bench_startup(bench, 'run', s)
             lines.append(f"projected: {sum(secs.values()) / 3600:.2f} h on {bench['device']}, plus {startup:.0f} s startup "
                          f"(from {path.name}; DiffPuter not included)")
         except (ValueError, KeyError): lines.append(f'projected: {path} lacks the variants this run uses (`make bench` measures them)')

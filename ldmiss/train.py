@@ -25,7 +25,8 @@ class TrainResult:
     model: nn.Module          # the trained network (last weights)
     ema: AveragedModel        # EMA of the weights; `ema.module` is the network to sample with
     losses: list = field(default_factory=list)  # mean training loss of each epoch (all epochs, resumed ones included)
-    images_per_sec: float = float('nan')        # steady-state throughput of this call (after its first `WARM_STEPS` steps)
+    images_per_sec: float = float('nan')        # steady-state throughput of this call (after its first `WARM_STEPS` steps;
+                                                # with no more steps than that, the whole call, startup included)
     epochs_run: int = 0       # epochs trained in this call (0 when a finished checkpoint was reused)
     seconds: float = 0.0      # training time of every epoch so far, summed over the calls that trained them (resumes too)
     startup_seconds: float | None = None  # this call's first steps beyond their steady-state cost: compilation, capture (None: too few steps to tell)
@@ -58,19 +59,25 @@ def ema_warmup_multi_avg_fn(decay: float):
 
 # %% ../nbs/05_train.ipynb #2f6c0d81
 @torch.no_grad()
-def ema_update(ema: AveragedModel,  # the average (`use_buffers=True`: parameters and buffers averaged alike)
-               model: nn.Module, decay: float) -> None:
-    "`ema.update_parameters(model)` with `ema_warmup_multi_avg_fn(decay)`, without a host sync (capturable)."
+def ema_update(ema: AveragedModel,  # the average (`use_buffers=True`: parameters and buffers averaged alike), on the model's device
+               model: nn.Module, decay: float,
+               first: bool | None = None  # whether no update happened yet; None reads `ema.n_averaged` (a host sync)
+              ) -> None:
+    "`ema.update_parameters(model)` with `ema_warmup_multi_avg_fn(decay)`; capturable when `first` is given and False."
     avg = [t.detach() for t in chain(ema.module.parameters(), ema.module.buffers())]
     new = [t.detach() for t in chain(model.parameters(), model.buffers())]
     n = ema.n_averaged
-    nf = n.to(torch.float32)
-    w = 1.0 - torch.clamp((1.0 + nf) / (10.0 + nf), max=decay)
-    diff = torch._foreach_sub(new, avg)
-    torch._foreach_mul_(diff, w)
-    mixed = torch._foreach_add(avg, diff)
-    first = n == 0   # the first update copies the weights, as `update_parameters` does
-    for a, p, m in zip(avg, new, mixed): a.copy_(torch.where(first, p, m))
+    if avg and n.device != avg[0].device:
+        raise ValueError(f'the EMA counts its updates on {n.device} but averages on {avg[0].device}: '
+                         'build it with AveragedModel(..., device=<the model\'s device>)')
+    if first is None: first = bool(n == 0)
+    if first: torch._foreach_copy_(avg, new)   # the first update copies the weights, as `update_parameters` does
+    else:
+        nf = n.to(torch.float32)
+        w = 1.0 - torch.clamp((1.0 + nf) / (10.0 + nf), max=decay)   # on the device: replays see each step's decay
+        diff = torch._foreach_sub(new, avg)
+        torch._foreach_mul_(diff, w)
+        torch._foreach_add_(avg, diff)
     n.add_(1)
 
 # %% ../nbs/05_train.ipynb #fc3c89a6
@@ -79,6 +86,7 @@ WARM_STEPS = 3  # steps of each call that pay for compilation, graph capture and
 def _train_step(model, fwd, loss_fn, opt, ema, decay: float, data: tuple, order: torch.Tensor, at: torch.Tensor,
                 step_losses: torch.Tensor, gen, dev, amp: bool, channels_last: bool, graphs: bool):
     "One training step as a function of static buffers: the batch is row `at` of the epoch's `order` [steps, batch]."
+    first = [bool(ema.n_averaged == 0)]   # read once, here; the first update is always an eager step
     def step():
         idx = order.index_select(0, at)[0]
         batch = tuple(t.index_select(0, idx) for t in data)
@@ -88,7 +96,7 @@ def _train_step(model, fwd, loss_fn, opt, ema, decay: float, data: tuple, order:
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
-        ema_update(ema, model, decay)
+        ema_update(ema, model, decay, first[0]); first[0] = False
         step_losses.index_copy_(0, at, loss.detach().float().reshape(1))
         at.add_(1)
     return step
@@ -121,7 +129,7 @@ def train(model: nn.Module,
     model = model.to(dev)
     if channels_last: model = model.to(memory_format=torch.channels_last)
     opt = torch.optim.Adam(model.parameters(), lr=lr, fused=cuda, capturable=graphs)
-    ema = AveragedModel(model, multi_avg_fn=ema_warmup_multi_avg_fn(ema_decay), use_buffers=True)
+    ema = AveragedModel(model, multi_avg_fn=ema_warmup_multi_avg_fn(ema_decay), use_buffers=True, device=dev)
     run = dict(lr=lr, batch_size=batch_size, seed=seed, ema_decay=ema_decay)
     start, losses, seconds = 0, [], 0.0
     ckpt_path = Path(ckpt_path) if ckpt_path else None
@@ -129,6 +137,9 @@ def train(model: nn.Module,
         ck = torch_load_checked(ckpt_path, map_location=dev)
         if ck['run'] != run: raise ValueError(f'{ckpt_path} was written with {ck["run"]}, not {run}: use another path or the same settings')
         model.load_state_dict(ck['model']); ema.load_state_dict(ck['ema']); opt.load_state_dict(ck['opt'])
+        for g in opt.param_groups: g.update(fused=cuda, capturable=graphs)   # this call's path, not the checkpoint's
+        if cuda:   # fused and capturable Adam keep their step counts on the device
+            for st in opt.state.values(): st['step'] = st['step'].to(dev, torch.float32)
         start, losses, seconds = ck['epoch'], list(ck['losses']), float(ck.get('seconds', 0.0))
         if start > epochs: raise ValueError(f'{ckpt_path} holds {start} trained epochs, more than epochs={epochs}: use another path')
     if start >= epochs:
