@@ -49,14 +49,15 @@ def stage_inputs(params: dict, settings: dict,
     models = dict(ddpm=dict(data=data, ddpm=keep(s['ddpm'])), vae=dict(data=data, vae=keep(s['vae'])),
                   diffputer=dict(data=data, diffputer=keep(s['diffputer'])))
     models['ldm'] = dict(vae=models['vae'], ldm=keep(s['ldm']))
+    steps = dict(n_steps=s['n_steps'], **({'sampler': s['sampler']} if s.get('sampler', 'em') != 'em' else {}))   # 'em': digests as before
     out = dict(models)
     for m in GENERATION_METHODS:
         out[f'gen_{m}'] = dict(model=models[m], n_gen=s['n_gen'], gen_batch=s['gen_batch'],
-                               **({} if m == 'diffputer' else dict(n_steps=s['n_steps'])))   # DiffPuter: its own steps
+                               **({} if m == 'diffputer' else steps))   # DiffPuter: its own steps
     for m in IMPUTATION_METHODS:
         family = 'vae' if m == 'autoencoder' else m.split('_')[0]
         out[f'imp_{m}'] = dict(model=models[family], test=test, impute_batch=s['impute_batch'],
-                               **(dict(n_steps=s['n_steps']) if family in ('ldm', 'ddpm') else {}))
+                               **(steps if family in ('ldm', 'ddpm') else {}))
     return out
 
 def run_digest(params: dict, settings: dict, device_type: str = 'cpu', methods_gen=GENERATION_METHODS,
@@ -96,6 +97,7 @@ class Experiment:
         self.recompute, self.progress, self.log = recompute, progress, log
         self.amp, self.sde = self.device.type == 'cuda', VPSDE()
         self.graphs = self.amp and bool(self.settings.get('graphs', False))   # whole-step CUDA graphs: CUDA only
+        self.sampler = self.settings.get('sampler', 'em')
         self.inputs = stage_inputs(self.params, self.settings, self.device.type)
         self.dir = run_dir_for(self.params, runs_dir)
         self.ck = self.dir / 'checkpoints'
@@ -260,11 +262,11 @@ class Experiment:
         n, steps, shape = hi - lo, self.settings['n_steps'], tuple(self.train_data()[0].shape[1:])
         if method == 'ldm':
             return generate_ldm(model.score_fn(self.amp), model.sde, model.vae, n, n_steps=steps, generator=generator,
-                                device=self.device, image_size=shape[-1], graphs=self.graphs)
+                                device=self.device, image_size=shape[-1], graphs=self.graphs, sampler=self.sampler)
         if method == 'ddpm':
             sf = eps_score_fn(model, self.sde, self.amp)
             return from_net(sample(sf, self.sde, (n, *shape), n_steps=steps, generator=generator, device=self.device,
-                                   graphs=self.graphs)).clamp(0, 1)
+                                   graphs=self.graphs, sampler=self.sampler)).clamp(0, 1)
         return from_net(edm_sample(model.precond, n, shape=shape, n_steps=self.settings['diffputer']['n_steps'],
                                    generator=generator, device=self.device, graphs=self.graphs)).clamp(0, 1)
 
@@ -281,11 +283,12 @@ class Experiment:
         steps = self.settings['n_steps']
         if method == 'ldm_guidance':
             return impute_ldm(model.score_fn(self.amp), model.sde, model.vae, x, m, n_steps=steps, generator=generator,
-                              graphs=self.graphs)
+                              graphs=self.graphs, sampler=self.sampler)
         if method in ('ddpm_guidance', 'ddpm_replacement'):
             sf = eps_score_fn(model, self.sde, self.amp)
             imp = impute_guided if method == 'ddpm_guidance' else impute_replacement
-            out = from_net(imp(sf, self.sde, to_net(zero_impute(x, m)), m, n_steps=steps, generator=generator, graphs=self.graphs))
+            out = from_net(imp(sf, self.sde, to_net(zero_impute(x, m)), m, n_steps=steps, generator=generator, graphs=self.graphs,
+                               sampler=self.sampler))
             return torch.where(m, x, out.clamp(0, 1))
         if method == 'diffputer_replacement':   # DiffPuter's own imputation: the mean of K replacement-sampler draws
             dp = self.settings['diffputer']

@@ -29,22 +29,23 @@ def impute_ldm(score_fn,  # score of the latent diffusion model, in its scaled l
                x: torch.Tensor,  # [B, C, H, W] in [0, 1]; missing pixels are never read
                mask: torch.Tensor,  # bool like `x`, True = observed
                *, n_steps: int = 1000, generator=None, fill: float = 0.0,
-               graphs: bool = False  # replay each guided step (U-Net and decoder, forward and backward) as one CUDA graph
+               graphs: bool = False,  # replay each guided step (U-Net and decoder, forward and backward) as one CUDA graph
+               sampler: str = 'em'  # one of `ldmiss.sampling.SAMPLERS`
               ) -> torch.Tensor:
     "LDMiss imputation of `x` in [0, 1]: latent self-guidance through the decoder; observed pixels kept."
     x_obs = to_net(zero_impute(x, mask, fill))
     vae.eval().requires_grad_(False)
     out = impute_guided(score_fn, sde, x_obs, mask, decoder=vae.decode_scaled,
                         latent_shape=(vae.z_channels, x.shape[-2] // 4, x.shape[-1] // 4), n_steps=n_steps, generator=generator,
-                        graphs=graphs)
+                        graphs=graphs, sampler=sampler)
     return torch.where(mask, x, from_net(out).clamp(0, 1))
 
 @torch.no_grad()
 def generate_ldm(score_fn, sde: VPSDE, vae: VAE, n: int, *, n_steps: int = 1000, generator=None, device=None,
-                 image_size: int = 28, graphs: bool = False) -> torch.Tensor:
+                 image_size: int = 28, graphs: bool = False, sampler: str = 'em') -> torch.Tensor:
     "`n` images in [0, 1] from the latent diffusion model, decoded and clipped at the end."
     zs = sample(score_fn, sde, (n, vae.z_channels, image_size // 4, image_size // 4), n_steps=n_steps,
-                generator=generator, device=device, graphs=graphs)
+                generator=generator, device=device, graphs=graphs, sampler=sampler)
     vae.eval()
     return from_net(vae.decode_scaled(zs)).clamp(0, 1)
 

@@ -17,6 +17,7 @@ from .masks import MECHANISMS, check_rate
 from .unet import UNet, PIXEL_UNET, LATENT_UNET, small_config
 from .ldm import ldmiss_settings, check_ldmiss_settings
 from .diffputer import DIFFPUTER_DEFAULTS, check_diffputer_config
+from .sampling import SAMPLERS
 
 # %% auto #0
 __all__ = ['PROFILES', 'DDPM_PAPER', 'DATASET_SIZES', 'POSITIVE', 'GENERATION_METHODS', 'IMPUTATION_METHODS', 'GEN_FIELDS',
@@ -54,17 +55,17 @@ def profile_settings(profile: str) -> dict:
     "Every size and hyper-parameter of a profile (`smoke`, `quick`, `paper`), as plain JSON-able data."
     profile = resolve_profile(profile)
     if profile == 'smoke':
-        return dict(n_train=2000, n_gen=200, n_impute=200, n_steps=50, test_rate=0.5, gen_batch=200, impute_batch=200, graphs=False,
+        return dict(n_train=2000, n_gen=200, n_impute=200, n_steps=50, sampler='em', test_rate=0.5, gen_batch=200, impute_batch=200, graphs=False,
                     ddpm=dict(unet=small_config(PIXEL_UNET, base_channels=16, num_res_blocks=1, groups=4), epochs=4, batch_size=64, lr=1e-3, ema_decay=0.999),
                     vae=dict(net=dict(base=8, num_res_blocks=1, groups=8), epochs=4, batch_size=64, lr=2e-3, ema_decay=0.999),
                     ldm=dict(unet=small_config(LATENT_UNET, base_channels=32, num_res_blocks=1, groups=8), epochs=15, batch_size=64, lr=1e-3, ema_decay=0.999),
                     diffputer=dict(DIFFPUTER_DEFAULTS['smoke']))
     if profile == 'quick':
-        return dict(n_train=60000, n_gen=2000, n_impute=2000, n_steps=1000, test_rate=0.5, gen_batch=2000, impute_batch=1000, graphs=False,
+        return dict(n_train=60000, n_gen=2000, n_impute=2000, n_steps=1000, sampler='em', test_rate=0.5, gen_batch=2000, impute_batch=1000, graphs=False,
                     ddpm={**copy.deepcopy(DDPM_PAPER), 'epochs': 5, 'lr': 2e-4, 'ema_decay': 0.999},
                     **ldmiss_settings(vae=dict(epochs=10), ldm=dict(epochs=20, lr=4e-4, ema_decay=0.999)),
                     diffputer=dict(DIFFPUTER_DEFAULTS['quick']))
-    return dict(n_train=60000, n_gen=10000, n_impute=10000, n_steps=1000, test_rate=0.5, gen_batch=2500, impute_batch=1000, graphs=False,
+    return dict(n_train=60000, n_gen=10000, n_impute=10000, n_steps=1000, sampler='em', test_rate=0.5, gen_batch=2500, impute_batch=1000, graphs=False,
                 ddpm=copy.deepcopy(DDPM_PAPER), **ldmiss_settings(), diffputer=dict(DIFFPUTER_DEFAULTS['paper']))
 
 # %% ../nbs/11_runs.ipynb #7c1e0021
@@ -151,6 +152,9 @@ def check_settings(s: dict, image_shape=(1, 28, 28)) -> dict:
         if s[key] > DATASET_SIZES[split]: raise ValueError(f'setting {key}={s[key]} exceeds the {DATASET_SIZES[split]:,} {split} images')
     for key in ('n_gen', 'n_impute'):   # IS is averaged over 10 splits
         if s[key] < 10: raise ValueError(f'setting {key} must be at least 10 (the scores split the images ten ways), got {s[key]}')
+    sampler = s.get('sampler', 'em')
+    check_choice('sampler', sampler, SAMPLERS)
+    if s.get('graphs') and sampler != 'em': raise ValueError(f"graphs=true replays the 'em' sampler only, not {sampler!r}")
     try:
         with torch.device('meta'): UNet(**s['ddpm']['unet'])(torch.zeros(2, *image_shape), torch.zeros(2))
     except (TypeError, ValueError, RuntimeError) as e: raise ValueError(f'ddpm settings do not make a working network: {e}') from None

@@ -4,25 +4,52 @@
 
 # %% ../nbs/06_sampling.ipynb #c519f87d
 from __future__ import annotations
+import math
 import torch
 from tqdm.auto import tqdm
-from .core import check_int, check_observed, check_generator, get_device, StepGraph
+from .core import check_int, check_choice, check_observed, check_generator, get_device, StepGraph
 from .sde import VPSDE, append_dims
 
 # %% auto #0
-__all__ = ['time_grid', 'sample', 'impute_replacement', 'rescale_to_norm', 'impute_guided']
+__all__ = ['SAMPLERS', 'GRIDS', 'DEFAULT_GRID', 'sampling_times', 'time_grid', 'sample', 'impute_replacement', 'rescale_to_norm',
+           'impute_guided']
 
 # %% ../nbs/06_sampling.ipynb #a8a57e7a
-def time_grid(sde: VPSDE, n_steps: int, device=None, dtype: torch.dtype = torch.float32) -> dict:
+SAMPLERS = ('em', 'dpm2m', 'ddim')   # Euler–Maruyama (the paper's), DPM-Solver++(2M) (deterministic, 2nd order), DDIM with η
+GRIDS = ('uniform', 'karras')          # uniform in t; EDM's ρ-grid in the noise level σ_t/α_t
+DEFAULT_GRID = dict(em='uniform', dpm2m='karras', ddim='karras')
+
+def sampling_times(sde: VPSDE, n_steps: int, grid: str = 'uniform', rho: float = 7.0) -> torch.Tensor:
+    "The `n_steps` grid times from t = 1 down to τ, float64: uniform in t, or EDM's ρ-grid in the noise level σ_t/α_t."
+    n = check_int('n_steps', n_steps, 2)
+    check_choice('time grid', grid, GRIDS)
+    if grid == 'uniform': return torch.linspace(sde.T, sde.eps, n, dtype=torch.float64)
+    ends = torch.tensor([sde.T, sde.eps], dtype=torch.float64)
+    smax, smin = torch.expm1(-2 * sde.log_alpha(ends)).sqrt()   # σ/α at 1 and at τ
+    u = torch.arange(n, dtype=torch.float64) / (n - 1)
+    level = (smax ** (1 / rho) + u * (smin ** (1 / rho) - smax ** (1 / rho))) ** rho
+    minus_log_alpha, db = torch.log1p(level ** 2) / 2, sde.beta_max - sde.beta_min   # solve ¼Δβ t² + ½β_min t = −log α_t
+    t = (-0.5 * sde.beta_min + torch.sqrt(0.25 * sde.beta_min ** 2 + db * minus_log_alpha)) / (0.5 * db)
+    t[0], t[-1] = sde.T, sde.eps
+    return t
+
+def time_grid(sde: VPSDE, n_steps: int, device=None, dtype: torch.dtype = torch.float32, grid: str = 'uniform') -> dict:
     "Per-step tensors on `device`: grid times `t`, step sizes `dt`, `beta`, `alpha`/`sigma` at `t` and at the next time."
-    n_steps = check_int('n_steps', n_steps, 2)
-    t = torch.linspace(sde.T, sde.eps, n_steps, dtype=torch.float64)
+    t = sampling_times(sde, n_steps, grid)
     t_next = torch.cat([t[1:], t.new_zeros(1)])  # the last step goes from tau to 0
     dt = t - t_next
     beta = sde.beta(t)
     g = dict(t=t, dt=dt, beta=beta, noise=(beta * dt).sqrt(), alpha=sde.alpha(t), sigma=sde.sigma(t),
              alpha_next=sde.alpha(t_next), sigma_next=sde.sigma(t_next))
     return {k: v.to(device=device, dtype=dtype) for k, v in g.items()}
+
+def _sampler_args(sampler: str, grid, graphs: bool) -> str:
+    "Check the sampler and grid names; return the grid (the sampler's default when None)."
+    check_choice('sampler', sampler, SAMPLERS)
+    grid = DEFAULT_GRID[sampler] if grid is None else grid
+    check_choice('time grid', grid, GRIDS)
+    if graphs and sampler != 'em': raise ValueError(f"graphs=True replays the 'em' sampler only, not {sampler!r}")
+    return grid
 
 # %% ../nbs/06_sampling.ipynb #819da13a
 def _at(g: dict, i: torch.Tensor) -> dict:
@@ -56,9 +83,9 @@ def _steps(step, n_steps: int, graphs: bool, dev, generator, progress: bool, des
     for k in tqdm(range(n_steps), disable=not progress, desc=desc, leave=False):
         run() if k < n_steps - 1 else step(last=True)
 
-def _grid(sde, n_steps, b: int, dev, dtype):
+def _grid(sde, n_steps, b: int, dev, dtype, grid: str = 'uniform'):
     "The time grid, its step index (0) and the times as `[n_steps, b]` rows for the score's `[b]` time argument."
-    g = time_grid(sde, n_steps, dev, dtype)
+    g = time_grid(sde, n_steps, dev, dtype, grid)
     return g, torch.zeros(1, dtype=torch.long, device=dev), g['t'][:, None].expand(n_steps, b).contiguous()
 
 def sample(score_fn,  # `score_fn(x, t) -> tensor like x`, t a float `[B]`
@@ -69,15 +96,23 @@ def sample(score_fn,  # `score_fn(x, t) -> tensor like x`, t a float `[B]`
            generator: torch.Generator | None = None,  # on the sampling device
            device=None,  # default: the generator's device, else the CPU
            graphs: bool = False,  # replay the step as one CUDA graph (CUDA only; the CPU runs it eagerly)
-           progress: bool = False  # show a tqdm bar over steps
+           progress: bool = False,  # show a tqdm bar over steps
+           sampler: str = 'em',  # one of `SAMPLERS`
+           grid: str | None = None,  # one of `GRIDS`; None: the sampler's `DEFAULT_GRID`
+           eta: float = 1.0  # `ddim` only: 0 deterministic, 1 the DDPM posterior's noise
           ) -> torch.Tensor:
-    "Draw `shape[0]` samples by Euler–Maruyama on the reverse SDE from t = 1 to τ, then a noise-free step to 0."
+    "Draw `shape[0]` samples with `sampler` from t = 1 to τ, then a noise-free step to 0 (`n_steps` score evaluations)."
     shape = _check_shape(shape)
     if len(shape) < 2: raise ValueError(f"shape must be [B, ...] with at least 2 dims, got {shape!r}")
     n_steps = check_int('n_steps', n_steps, 2)
+    grid = _sampler_args(sampler, grid, graphs)
     dev = get_device(device, generator, default='cpu')
-    g, i, ts = _grid(sde, n_steps, shape[0], dev, torch.float32)
     x = sde.prior_sampling(shape, generator=generator, device=dev)
+    if sampler != 'em':
+        with torch.no_grad():
+            return _solve(lambda v, t, a, s_: (v + s_ ** 2 * _score(score_fn, v, t)) / a, sde, x, n_steps, sampler, grid, eta,
+                          generator, progress=progress, desc='sample')[1]
+    g, i, ts = _grid(sde, n_steps, shape[0], dev, torch.float32, grid)
     z = torch.empty_like(x)
     def step(last=False):
         s = _score(score_fn, x, ts.index_select(0, i)[0])
@@ -96,14 +131,17 @@ def impute_replacement(score_fn,  # `score_fn(x, t) -> tensor like x`
                        n_steps: int = 1000,  # grid points in [τ, 1]
                        generator: torch.Generator | None = None,  # on `x_obs`'s device
                        graphs: bool = False,  # replay the step as one CUDA graph (CUDA only)
-                       progress: bool = False  # show a tqdm bar over steps
+                       progress: bool = False,  # show a tqdm bar over steps
+                       sampler: str = 'em', grid: str | None = None, eta: float = 1.0  # as for `sample`
                       ) -> torch.Tensor:
     "Complete `x_obs` by replacement: after each reverse step, observed entries become a fresh α_t x_obs + σ_t z."
     check_observed(x_obs, mask)
     n_steps = check_int('n_steps', n_steps, 2)
+    grid = _sampler_args(sampler, grid, graphs)
     dev, dtype, shape = x_obs.device, x_obs.dtype, x_obs.shape
     check_generator(generator, dev)
-    g, i, ts = _grid(sde, n_steps, shape[0], dev, dtype)
+    if sampler != 'em': return _replacement_solve(score_fn, sde, x_obs, mask, n_steps, sampler, grid, eta, generator, progress)
+    g, i, ts = _grid(sde, n_steps, shape[0], dev, dtype, grid)
     randn = lambda: torch.randn(shape, generator=generator, device=dev, dtype=dtype)
     with torch.no_grad():
         x_obs = torch.where(mask, x_obs, torch.zeros((), dtype=dtype, device=dev))  # drop NaN / junk in missing entries
@@ -149,6 +187,17 @@ def _decode(decoder, z, x_obs):
                          f"does not match x_obs {tuple(x_obs.shape)}")
     return out
 
+def _guidance(score_fn, decoder, x, t, alpha, sigma, x_obs, mask, zero, eps):
+    "The score at (x, t) and the self-guidance term: ∇ log p(x_obs | Tweedie's x̂0) through the decoder, rescaled per sample to ‖s‖."
+    with torch.enable_grad():
+        xg = x.detach().requires_grad_(True)
+        s = _score(score_fn, xg, t)
+        x0_hat = (xg + sigma ** 2 * s) / alpha
+        resid = torch.where(mask, x_obs - _decode(decoder, x0_hat, x_obs), zero)
+        (grad,) = torch.autograd.grad(-0.5 * resid.pow(2).sum(), xg)
+    s = s.detach()
+    return s, rescale_to_norm(grad, s, eps)
+
 def impute_guided(score_fn,  # `score_fn(x, t) -> tensor like x`, in the diffusion space
                   sde: VPSDE,
                   x_obs: torch.Tensor,  # `[B, ...]` observations in the decoder-output (or diffusion) space
@@ -160,33 +209,74 @@ def impute_guided(score_fn,  # `score_fn(x, t) -> tensor like x`, in the diffusi
                   generator: torch.Generator | None = None,  # on `x_obs`'s device
                   eps: float = 1e-12,  # relative guard of the rescaling, see `rescale_to_norm`
                   graphs: bool = False,  # replay the step (forward, backward, update) as one CUDA graph (CUDA only)
-                  progress: bool = False  # show a tqdm bar over steps
+                  progress: bool = False,  # show a tqdm bar over steps
+                  sampler: str = 'em', grid: str | None = None, eta: float = 1.0  # as for `sample`
                  ) -> torch.Tensor:
     "Complete `x_obs` by self-guided reverse sampling (guidance rescaled per sample to ‖s‖); observed entries pasted back."
     check_observed(x_obs, mask)
     latent_shape = _check_latent(decoder, latent_shape)
     n_steps = check_int('n_steps', n_steps, 2)
+    grid = _sampler_args(sampler, grid, graphs)
     dev, dtype = x_obs.device, x_obs.dtype
     check_generator(generator, dev)
     shape = x_obs.shape if decoder is None else (x_obs.shape[0], *latent_shape)
-    g, i, ts = _grid(sde, n_steps, shape[0], dev, dtype)
     zero = torch.zeros((), dtype=dtype, device=dev)
     with torch.no_grad():
         x_obs = torch.where(mask, x_obs, zero)  # drop NaN / junk in missing entries
         x = sde.prior_sampling(shape, generator=generator, device=dev, dtype=dtype)
+        guided = lambda v, t, a, s_: _guidance(score_fn, decoder, v, t, a, s_, x_obs, mask, zero, eps)
+        if sampler != 'em':
+            x0 = _solve(lambda v, t, a, s_: (v + s_ ** 2 * torch.add(*guided(v, t, a, s_))) / a, sde, x, n_steps, sampler, grid, eta,
+                        generator, progress=progress, desc='impute (guided)')[1]
+            return torch.where(mask, x_obs, _decode(decoder, x0, x_obs))
+        g, i, ts = _grid(sde, n_steps, shape[0], dev, dtype, grid)
         z = torch.empty_like(x)
         def step(last=False):
             gi = _at(g, i)
-            with torch.enable_grad():
-                xg = x.detach().requires_grad_(True)
-                s = _score(score_fn, xg, ts.index_select(0, i)[0])
-                x0_hat = (xg + gi['sigma'] ** 2 * s) / gi['alpha']
-                resid = torch.where(mask, x_obs - _decode(decoder, x0_hat, x_obs), zero)
-                (grad,) = torch.autograd.grad(-0.5 * resid.pow(2).sum(), xg)
-            s = s.detach()
+            s, grad = guided(x, ts.index_select(0, i)[0], gi['alpha'], gi['sigma'])
             if not last: z.normal_(generator=generator)
-            x.copy_(_em_step(x, s + rescale_to_norm(grad, s, eps), gi, None if last else z))
+            x.copy_(_em_step(x, s + grad, gi, None if last else z))
             i.add_(1)
         _steps(step, n_steps, graphs, dev, generator, progress, 'impute (guided)')
         out = _decode(decoder, x, x_obs)
     return torch.where(mask, x_obs, out)
+
+# %% ../nbs/06_sampling.ipynb #3e9b6d42
+def _solve(denoise,  # `denoise(x, t [B], alpha, sigma) -> x̂0`
+           sde: VPSDE, x: torch.Tensor, n_steps: int, sampler: str, grid: str, eta: float, generator,
+           replace=None,  # `replace(x, alpha, sigma) -> x` after each step (observed entries re-noised), or None
+           progress: bool = False, desc: str = ''):
+    "Integrate from t = 1 to τ with `sampler` ('dpm2m' or 'ddim') on `grid`; return (x at τ, x̂0 at τ: the step to 0)."
+    if not (isinstance(eta, (int, float)) and not isinstance(eta, bool) and eta >= 0): raise ValueError(f'eta must be a number >= 0, got {eta!r}')
+    t = sampling_times(sde, n_steps, grid)
+    a, s = sde.alpha(t).tolist(), sde.sigma(t).tolist()   # host floats: the loop never waits on the device
+    lam = [math.log(ai / si) for ai, si in zip(a, s)]
+    ts = t.to(device=x.device, dtype=x.dtype)
+    prev = h_prev = None
+    for i in tqdm(range(n_steps), disable=not progress, desc=desc, leave=False):
+        x0 = denoise(x, ts[i].expand(x.shape[0]), a[i], s[i])
+        if i == n_steps - 1: return x, x0
+        h = lam[i + 1] - lam[i]
+        if sampler == 'dpm2m':
+            d = x0 if prev is None else (1 + 1 / (2 * h_prev / h)) * x0 - (1 / (2 * h_prev / h)) * prev
+            x = (s[i + 1] / s[i]) * x - a[i + 1] * math.expm1(-h) * d
+        else:   # ddim
+            eps_hat = (x - a[i] * x0) / s[i]
+            c = eta * (s[i + 1] / s[i]) * math.sqrt(max(0.0, 1 - (a[i] / a[i + 1]) ** 2))
+            x = a[i + 1] * x0 + math.sqrt(max(0.0, s[i + 1] ** 2 - c ** 2)) * eps_hat
+            if c > 0: x = x + c * torch.randn(x.shape, generator=generator, device=x.device, dtype=x.dtype)
+        if replace is not None: x = replace(x, a[i + 1], s[i + 1])
+        prev, h_prev = x0, h
+
+def _replacement_solve(score_fn, sde, x_obs, mask, n_steps, sampler, grid, eta, generator, progress):
+    "`impute_replacement` with a few-step sampler: observed entries re-noised to every grid time reached, pasted at the end."
+    dtype, dev = x_obs.dtype, x_obs.device
+    randn = lambda: torch.randn(x_obs.shape, generator=generator, device=dev, dtype=dtype)
+    with torch.no_grad():
+        x_obs = torch.where(mask, x_obs, torch.zeros((), dtype=dtype, device=dev))
+        a0, s0 = sde.alpha(torch.tensor(sde.T)).item(), sde.sigma(torch.tensor(sde.T)).item()
+        x = torch.where(mask, a0 * x_obs + s0 * randn(), randn())
+        x0 = _solve(lambda v, t, a, s_: (v + s_ ** 2 * _score(score_fn, v, t)) / a, sde, x, n_steps, sampler, grid, eta, generator,
+                    replace=lambda v, a, s_: torch.where(mask, a * x_obs + s_ * randn(), v), progress=progress,
+                    desc='impute (replacement)')[1]
+    return torch.where(mask, x_obs, x0)
