@@ -13,6 +13,8 @@ RATE ?= 0.5
 SEED ?= 42
 PROFILE ?= auto
 SET ?=
+SAMPLER ?=
+N_STEPS ?=
 NO_RECOMPUTE ?=
 DRY_RUN ?=
 # RUNS_DIR empty: $$LDMISS_RUNS_DIR if set, else runs/
@@ -46,10 +48,11 @@ test: env
 q = '$(subst ','\'',$(1))'
 RUN_ARGS = --dataset $(call q,$(DATASET)) --mechanism $(call q,$(MECHANISM)) --profile $(call q,$(PROFILE)) \
   $(if $(RUNS_DIR),--runs-dir $(call q,$(RUNS_DIR))) $(if $(SET),--set $(call q,$(SET))) \
+  $(if $(SAMPLER),--sampler $(call q,$(SAMPLER))) $(if $(N_STEPS),--n-steps $(call q,$(N_STEPS))) \
   $(if $(NO_RECOMPUTE),--no-recompute) $(if $(DRY_RUN),--dry-run)
 
 # One experiment through nbs/run.ipynb; prints the resolved profile and projected time first.
-# SET="n_steps=7 ddpm.epochs=2" changes settings; NO_RECOMPUTE=1 stops at caches made with other settings; DRY_RUN=1 only checks.
+# SAMPLER=dpm2m N_STEPS=50 samples with fewer steps; SET="n_steps=7 ddpm.epochs=2" changes settings; NO_RECOMPUTE=1 stops at caches made with other settings; DRY_RUN=1 only checks.
 run: env
 	$(PY) -m ldmiss.sweep --notebook --rate $(call q,$(RATE)) --seed $(call q,$(SEED)) $(RUN_ARGS)
 

@@ -113,6 +113,8 @@ def main(argv=None) -> int:
     ap.add_argument('--rates', nargs='+', metavar='RATE', help='a sweep over these rates (× --seeds)')
     ap.add_argument('--seeds', nargs='+', metavar='SEED', help='a sweep over these seeds (× --rates)')
     ap.add_argument('--profile', default='auto', help='smoke, quick, paper, or auto (paper with CUDA, else smoke)')
+    ap.add_argument('--sampler', default=None, help='em (the paper), dpm2m or ddim: how diffusion models sample and impute (default: the profile)')
+    ap.add_argument('--n-steps', default=None, help="sampler steps, one network evaluation each (default: the profile's)")
     ap.add_argument('--set', action='append', default=[], metavar='KEY=VALUE', help='change one setting, e.g. ddpm.epochs=2 (repeatable)')
     ap.add_argument('--no-recompute', action='store_true', help='stop where a cache was made with other settings (names them)')
     ap.add_argument('--runs-dir', default=None, help='default: $LDMISS_RUNS_DIR, else runs/')
@@ -121,6 +123,7 @@ def main(argv=None) -> int:
     ap.add_argument('--jobs', type=int, default=1, help='a sweep: experiments side by side')
     ap.add_argument('--dry-run', action='store_true', help='check everything and print the plan; run nothing')
     a = ap.parse_args(argv)
+    a.set = [f'{k}={v}' for k, v in (('sampler', a.sampler), ('n_steps', a.n_steps)) if v is not None] + a.set   # --set wins
     rates, seeds, sweeping = a.rates or [a.rate], a.seeds or [a.seed], a.rates is not None or a.seeds is not None
     try:   # everything checked before anything runs
         grid = [check_params(a.dataset, a.mechanism, r, s, a.profile) for r in rates for s in seeds]
