@@ -257,16 +257,17 @@ class Experiment:
         s = self.settings
         return self._batched(f'gen_{method}', s['n_gen'], s['gen_batch'], partial(self._generate_batch, method, self._model(method)))
 
-    def _generate_batch(self, method: str, model, lo: int, hi: int, generator) -> torch.Tensor:
-        "Samples `lo`..`hi` of `method` from its trained `model`, in [0, 1]."
-        n, steps, shape = hi - lo, self.settings['n_steps'], tuple(self.train_data()[0].shape[1:])
+    def _generate_batch(self, method: str, model, lo: int, hi: int, generator, n_steps=None, sampler=None) -> torch.Tensor:
+        "Samples `lo`..`hi` of `method` from its trained `model`, in [0, 1] (diffusion models: the run's sampler and steps unless given)."
+        n, steps, shape = hi - lo, n_steps or self.settings['n_steps'], tuple(self.train_data()[0].shape[1:])
+        sampler = sampler or self.sampler
         if method == 'ldm':
             return generate_ldm(model.score_fn(self.amp), model.sde, model.vae, n, n_steps=steps, generator=generator,
-                                device=self.device, image_size=shape[-1], graphs=self.graphs, sampler=self.sampler)
+                                device=self.device, image_size=shape[-1], graphs=self.graphs and sampler == 'em', sampler=sampler)
         if method == 'ddpm':
             sf = eps_score_fn(model, self.sde, self.amp)
             return from_net(sample(sf, self.sde, (n, *shape), n_steps=steps, generator=generator, device=self.device,
-                                   graphs=self.graphs, sampler=self.sampler)).clamp(0, 1)
+                                   graphs=self.graphs and sampler == 'em', sampler=sampler)).clamp(0, 1)
         return from_net(edm_sample(model.precond, n, shape=shape, n_steps=self.settings['diffputer']['n_steps'],
                                    generator=generator, device=self.device, graphs=self.graphs)).clamp(0, 1)
 
@@ -277,18 +278,18 @@ class Experiment:
         return self._batched(f'imp_{method}', len(self.test_data()[0]), self.settings['impute_batch'],
                              partial(self._impute_batch, method, self._model(method)))
 
-    def _impute_batch(self, method: str, model, lo: int, hi: int, generator) -> torch.Tensor:
-        "Test images `lo`..`hi` completed by `method` with its trained `model`, in [0, 1]."
+    def _impute_batch(self, method: str, model, lo: int, hi: int, generator, n_steps=None, sampler=None) -> torch.Tensor:
+        "Test images `lo`..`hi` completed by `method` with its trained `model`, in [0, 1] (the run's sampler and steps unless given)."
         x, m = (t[lo:hi] for t in self.test_data())
-        steps = self.settings['n_steps']
+        steps, sampler = n_steps or self.settings['n_steps'], sampler or self.sampler
         if method == 'ldm_guidance':
             return impute_ldm(model.score_fn(self.amp), model.sde, model.vae, x, m, n_steps=steps, generator=generator,
-                              graphs=self.graphs, sampler=self.sampler)
+                              graphs=self.graphs and sampler == 'em', sampler=sampler)
         if method in ('ddpm_guidance', 'ddpm_replacement'):
             sf = eps_score_fn(model, self.sde, self.amp)
             imp = impute_guided if method == 'ddpm_guidance' else impute_replacement
-            out = from_net(imp(sf, self.sde, to_net(zero_impute(x, m)), m, n_steps=steps, generator=generator, graphs=self.graphs,
-                               sampler=self.sampler))
+            out = from_net(imp(sf, self.sde, to_net(zero_impute(x, m)), m, n_steps=steps, generator=generator,
+                               graphs=self.graphs and sampler == 'em', sampler=sampler))
             return torch.where(m, x, out.clamp(0, 1))
         if method == 'diffputer_replacement':   # DiffPuter's own imputation: the mean of K replacement-sampler draws
             dp = self.settings['diffputer']
