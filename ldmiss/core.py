@@ -12,8 +12,8 @@ from torchvision.utils import save_image
 
 # %% auto #0
 __all__ = ['to_unit', 'to_net', 'from_net', 'project_root', 'cache_dir', 'atomic_write_bytes', 'atomic_write_json',
-           'atomic_torch_save', 'torch_load_checked', 'sha256_file', 'save_grid', 'check_generator', 'get_device',
-           'device_name', 'seed_everything', 'stable_seed', 'check_int', 'check_choice', 'check_observed',
+           'atomic_torch_save', 'torch_load_checked', 'sha256_file', 'save_grid', 'save_figure', 'check_generator',
+           'get_device', 'device_name', 'seed_everything', 'stable_seed', 'check_int', 'check_choice', 'check_observed',
            'sync_device', 'StepGraph', 'use_compile_cache', 'compiled']
 
 # %% ../nbs/00_core.ipynb #cdd6914e
@@ -89,6 +89,23 @@ def save_grid(images: torch.Tensor,  # [N, C, H, W] in [0, 1] (clipped here, for
     "Save images as one PNG grid (atomically)."
     imgs = images.detach().float().clamp(0, 1).cpu()
     return _atomic(path, lambda p: save_image(imgs, p, nrow=nrow, padding=padding, pad_value=0.5, format='png'))
+
+# %% ../nbs/00_core.ipynb #5e7d2a02
+def save_figure(fig,  # a plotly figure
+                name: str, out) -> list:
+    "Write `out/name.html` (plotly.js beside it) and `out/name.png` where static export works; return the paths written."
+    out = Path(out); out.mkdir(parents=True, exist_ok=True)
+    paths = [out / f'{name}.html']
+    fig.write_html(paths[0], include_plotlyjs='directory')
+    png = out / f'{name}.png'
+    try:
+        fig.write_image(png, scale=2); paths.append(png)
+    except Exception as e:   # no browser for static export: keep the HTML, drop a PNG that would disagree with it
+        stale = png.exists()
+        png.unlink(missing_ok=True)
+        print(f'PNG export skipped for {name}: {type(e).__name__}: {str(e).splitlines()[0][:120]}'
+              + (f'; removed the stale {png.name}, rerun where a browser for export exists' if stale else ''))
+    return paths
 
 # %% ../nbs/00_core.ipynb #a5bf9809
 def _canonical(d) -> torch.device:
