@@ -23,7 +23,7 @@ RATES ?= 0 0.1 0.3 0.5 0.6 0.8
 SEEDS ?= 42 43 44
 JOBS ?= 1
 
-.PHONY: env test run sweep figures bench export clean-cache clean-venv
+.PHONY: env test run sweep figures nfe bench export clean-cache clean-venv
 
 env: $(STAMP)
 
@@ -69,6 +69,22 @@ figures: env
 	     -p runs_dir $(call q,$(or $(RUNS_DIR),$(LDMISS_RUNS_DIR),runs)) -p out_dir "$$(realpath "$$out")"; then
 	  mv "$$out/results.running.ipynb" "$$out/results.ipynb"; rm -f "$$out/results.failed.ipynb"
 	else [ ! -f "$$out/results.running.ipynb" ] || mv "$$out/results.running.ipynb" "$$out/results.failed.ipynb"; exit 1; fi
+
+# Quality against network evaluations for one finished run (nbs/nfe.ipynb; run it first with `make run`, same RATE, SEED, PROFILE, SET):
+# every sampler in SAMPLERS at every NFE in NFES, N_IMAGES images each (0: the run's), Euler-Maruyama at 1000 as the reference.
+# Writes nfe.json into the run folder, the figure and the executed notebook into runs/figures (only on success).
+NFES ?= 10 20 50 100 250 1000
+SAMPLERS ?= em dpm2m ddim
+N_IMAGES ?= 0
+nfe: env
+	out=$(call q,$(or $(FIGURES_DIR),$(LDMISS_FIGURES_DIR),runs/figures)); mkdir -p "$$out"
+	nb="$$out/nfe_$(PROFILE)_$(DATASET)_$(MECHANISM)_rate$(RATE)_seed$(SEED)"
+	if $(VENV)/bin/papermill nbs/nfe.ipynb "$$nb.running.ipynb" --cwd nbs -k python3 -p dataset $(call q,$(DATASET)) \
+	     -p mechanism $(call q,$(MECHANISM)) -p rate $(call q,$(RATE)) -p seed $(call q,$(SEED)) -p profile $(call q,$(PROFILE)) \
+	     -p overrides $(call q,$(SET)) -p nfes $(call q,$(NFES)) -p samplers $(call q,$(SAMPLERS)) -p n_images $(call q,$(N_IMAGES)) \
+	     $(if $(RUNS_DIR),-p runs_dir $(call q,$(RUNS_DIR))) -p out_dir "$$(realpath "$$out")"; then
+	  mv "$$nb.running.ipynb" "$$nb.ipynb"; rm -f "$$nb.failed.ipynb"
+	else [ ! -f "$$nb.running.ipynb" ] || mv "$$nb.running.ipynb" "$$nb.failed.ipynb"; exit 1; fi
 
 # Throughput of the Table 1 networks in every variant (eager, compile, whole-step CUDA graphs, both) beside naive PyTorch,
 # graph replay checked against eager, and the projected GPU-hours; one JSON line on stdout, the summary table on stderr.

@@ -8,6 +8,7 @@ import time
 from .core import check_int, check_choice, sync_device
 from .sampling import SAMPLERS
 from .metrics import score_images, imputation_metrics
+from .runs import git_state
 from .experiment import Experiment
 
 # %% auto #0
@@ -64,4 +65,4 @@ def nfe_study(exp: Experiment,  # a run whose networks are trained (their caches
         say(f'{sampler} at {nfe} NFE: ' + ', '.join(f"{r['method']} {'FID %.1f' % r['fid'] if r['task'] == 'generation' else 'MSE %.4f' % r['mse_missing']}"
                                                     for r in rows[-5:]))
     return dict(params=exp.params, settings=exp.settings, device=str(exp.device), n_images=n, reference=dict(sampler='em', nfe=reference),
-                grid=[list(g) for g in grid], rows=rows)
+                grid=[list(g) for g in grid], git=git_state(), rows=rows)
