@@ -71,7 +71,7 @@ figures: env
 	else [ ! -f "$$out/results.running.ipynb" ] || mv "$$out/results.running.ipynb" "$$out/results.failed.ipynb"; exit 1; fi
 
 # Quality against network evaluations for one finished run (nbs/nfe.ipynb; run it first with `make run`, same RATE, SEED, PROFILE, SET):
-# every sampler in SAMPLERS at every NFE in NFES, N_IMAGES images each (0: the run's), Euler-Maruyama at 1000 as the reference.
+# every sampler in SAMPLERS at every NFE in NFES, N_IMAGES images each (0: the run's, at most 1,000), Euler-Maruyama at 1000 as the reference.
 # Writes nfe.json into the run folder, the figure and the executed notebook into runs/figures (only on success).
 NFES ?= 10 20 50 100 250 1000
 SAMPLERS ?= em dpm2m ddim

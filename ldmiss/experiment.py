@@ -16,7 +16,7 @@ from .masks import make_mask, mcar_mask, zero_impute
 from .sde import VPSDE, missdiff_batch_loss, eps_score_fn
 from .unet import UNet
 from .train import fit_network, TrainResult
-from .sampling import sample, impute_guided, impute_replacement
+from .sampling import sample, impute_guided, impute_replacement, DEFAULT_GRID
 from .vae import VAE, encode_images, impute_autoencoder
 from .ldm import LDMissFit, fit_vae, fit_ldmiss, impute_ldm, generate_ldm
 from .diffputer import DiffPuterResult, fit_diffputer, edm_sample, diffputer_impute
@@ -49,7 +49,8 @@ def stage_inputs(params: dict, settings: dict,
     models = dict(ddpm=dict(data=data, ddpm=keep(s['ddpm'])), vae=dict(data=data, vae=keep(s['vae'])),
                   diffputer=dict(data=data, diffputer=keep(s['diffputer'])))
     models['ldm'] = dict(vae=models['vae'], ldm=keep(s['ldm']))
-    steps = dict(n_steps=s['n_steps'], **({'sampler': s['sampler']} if s.get('sampler', 'em') != 'em' else {}))   # 'em': digests as before
+    smp = s.get('sampler', 'em')   # 'em': the digests as before; another sampler with the grid (and η) it runs on
+    steps = dict(n_steps=s['n_steps'], **({} if smp == 'em' else dict(sampler=smp, grid=DEFAULT_GRID[smp], **({'eta': 1.0} if smp == 'ddim' else {}))))
     out = dict(models)
     for m in GENERATION_METHODS:
         out[f'gen_{m}'] = dict(model=models[m], n_gen=s['n_gen'], gen_batch=s['gen_batch'],

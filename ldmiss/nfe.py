@@ -5,6 +5,7 @@
 # %% ../nbs/15_nfe.ipynb #3c1a9e72
 from __future__ import annotations
 import time
+import torch
 from .core import check_int, check_choice, sync_device
 from .sampling import SAMPLERS
 from .metrics import score_images, imputation_metrics
@@ -36,33 +37,36 @@ def _trained(exp: Experiment) -> None:
 def nfe_study(exp: Experiment,  # a run whose networks are trained (their caches on disk)
               nfes=NFES,  # numbers of network evaluations (each sampler's `n_steps`)
               samplers=SAMPLERS,
-              n_images: int | None = None,  # images generated and imputed per configuration; None: the run's n_gen and n_impute (the smaller)
+              n_images: int | None = None,  # images generated and imputed per configuration; None: the run's n_gen and n_impute (the smaller), at most 1,000
               reference: int = 1000,  # Euler–Maruyama's NFE that the others are read against
               log=print) -> dict:
     "Generation FID/IS and imputation MSE/FID of a run's diffusion models for each (sampler, NFE), with seconds per 1,000 images."
     grid = nfe_grid(nfes, samplers, reference)
-    n = check_int('n_images', n_images if n_images is not None else min(exp.settings['n_gen'], exp.settings['n_impute']), 10)
-    if n > min(exp.settings['n_gen'], exp.settings['n_impute']):
-        raise ValueError(f"n_images={n} exceeds the run's n_gen / n_impute ({exp.settings['n_gen']}, {exp.settings['n_impute']})")
+    most = min(exp.settings['n_gen'], exp.settings['n_impute'])
+    n = check_int('n_images', n_images if n_images is not None else min(most, 1000), 10)
+    if n > most: raise ValueError(f"n_images={n} exceeds the run's n_gen / n_impute ({exp.settings['n_gen']}, {exp.settings['n_impute']})")
     _trained(exp)
     clf, ref = exp.classifier(), exp.ref_features()
     x, m = (t[:n] for t in exp.test_data())
     say, rows = log or (lambda msg: None), []
-    def timed(fn):
-        sync_device(exp.device); t0 = time.perf_counter(); out = fn(); sync_device(exp.device)
-        return out, (time.perf_counter() - t0) / n * 1000
+    def run(task, meth, nfe, sampler, count=n):
+        "`count` images of `meth` in the run's batch sizes, each batch from its own seeded generator (the same for every configuration)."
+        fn, size = (exp._generate_batch, exp.settings['gen_batch']) if task == 'generation' else (exp._impute_batch, exp.settings['impute_batch'])
+        model = exp._model(meth)
+        return torch.cat([fn(meth, model, lo, min(count, lo + size), exp.gen('nfe', meth, lo), n_steps=nfe, sampler=sampler)
+                          for lo in range(0, count, size)])
+    for task, methods in (('generation', NFE_GENERATION), ('imputation', NFE_IMPUTATION)):
+        for meth in methods: run(task, meth, 2, 'em', count=min(n, 10))   # warm-up, untimed: loading, allocation
     for sampler, nfe in grid:
         for task, methods in (('generation', NFE_GENERATION), ('imputation', NFE_IMPUTATION)):
             for meth in methods:
-                model, gen = exp._model(meth), exp.gen('nfe', meth)   # the same seeded noise for every configuration
-                if task == 'generation':
-                    out, secs = timed(lambda: exp._generate_batch(meth, model, 0, n, gen, n_steps=nfe, sampler=sampler))
-                    scores = score_images(out, ref, clf, device=exp.device)
-                else:
-                    out, secs = timed(lambda: exp._impute_batch(meth, model, 0, n, gen, n_steps=nfe, sampler=sampler))
-                    scores = imputation_metrics(out, x, m, clf, ref, device=exp.device)
+                sync_device(exp.device); t0 = time.perf_counter()
+                out = run(task, meth, nfe, sampler)
+                sync_device(exp.device); secs = (time.perf_counter() - t0) / n * 1000
+                scores = score_images(out, ref, clf, device=exp.device) if task == 'generation' else \
+                         imputation_metrics(out, x, m, clf, ref, device=exp.device)
                 rows.append(dict(task=task, method=meth, sampler=sampler, nfe=nfe, seconds_per_1000=secs, **scores))
         say(f'{sampler} at {nfe} NFE: ' + ', '.join(f"{r['method']} {'FID %.1f' % r['fid'] if r['task'] == 'generation' else 'MSE %.4f' % r['mse_missing']}"
                                                     for r in rows[-5:]))
-    return dict(params=exp.params, settings=exp.settings, device=str(exp.device), n_images=n, reference=dict(sampler='em', nfe=reference),
-                grid=[list(g) for g in grid], git=git_state(), rows=rows)
+    return dict(params=exp.params, settings=exp.settings, device=str(exp.device), graphs=exp.graphs, n_images=n,
+                reference=dict(sampler='em', nfe=reference), grid=[list(g) for g in grid], git=git_state(), rows=rows)

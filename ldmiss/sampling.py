@@ -17,7 +17,7 @@ __all__ = ['SAMPLERS', 'GRIDS', 'DEFAULT_GRID', 'sampling_times', 'time_grid', '
 # %% ../nbs/06_sampling.ipynb #a8a57e7a
 SAMPLERS = ('em', 'dpm2m', 'ddim')   # Euler–Maruyama (the paper's), DPM-Solver++(2M) (deterministic, 2nd order), DDIM with η
 GRIDS = ('uniform', 'karras')          # uniform in t; EDM's ρ-grid in the noise level σ_t/α_t
-DEFAULT_GRID = dict(em='uniform', dpm2m='karras', ddim='karras')
+DEFAULT_GRID = dict(em='uniform', dpm2m='karras', ddim='uniform')   # measured on the exact Gaussian below
 
 def sampling_times(sde: VPSDE, n_steps: int, grid: str = 'uniform', rho: float = 7.0) -> torch.Tensor:
     "The `n_steps` grid times from t = 1 down to τ, float64: uniform in t, or EDM's ρ-grid in the noise level σ_t/α_t."
@@ -43,9 +43,11 @@ def time_grid(sde: VPSDE, n_steps: int, device=None, dtype: torch.dtype = torch.
              alpha_next=sde.alpha(t_next), sigma_next=sde.sigma(t_next))
     return {k: v.to(device=device, dtype=dtype) for k, v in g.items()}
 
-def _sampler_args(sampler: str, grid, graphs: bool) -> str:
-    "Check the sampler and grid names; return the grid (the sampler's default when None)."
+def _sampler_args(sampler: str, grid, graphs: bool, eta: float = 1.0) -> str:
+    "Check the sampler, grid and η; return the grid (the sampler's default when None)."
     check_choice('sampler', sampler, SAMPLERS)
+    if isinstance(eta, bool) or not isinstance(eta, (int, float)) or not 0 <= eta <= 1:
+        raise ValueError(f'eta must be a number in [0, 1] (0: deterministic DDIM, 1: the DDPM posterior noise), got {eta!r}')
     grid = DEFAULT_GRID[sampler] if grid is None else grid
     check_choice('time grid', grid, GRIDS)
     if graphs and sampler != 'em': raise ValueError(f"graphs=True replays the 'em' sampler only, not {sampler!r}")
@@ -105,7 +107,7 @@ def sample(score_fn,  # `score_fn(x, t) -> tensor like x`, t a float `[B]`
     shape = _check_shape(shape)
     if len(shape) < 2: raise ValueError(f"shape must be [B, ...] with at least 2 dims, got {shape!r}")
     n_steps = check_int('n_steps', n_steps, 2)
-    grid = _sampler_args(sampler, grid, graphs)
+    grid = _sampler_args(sampler, grid, graphs, eta)
     dev = get_device(device, generator, default='cpu')
     x = sde.prior_sampling(shape, generator=generator, device=dev)
     if sampler != 'em':
@@ -137,7 +139,7 @@ def impute_replacement(score_fn,  # `score_fn(x, t) -> tensor like x`
     "Complete `x_obs` by replacement: after each reverse step, observed entries become a fresh α_t x_obs + σ_t z."
     check_observed(x_obs, mask)
     n_steps = check_int('n_steps', n_steps, 2)
-    grid = _sampler_args(sampler, grid, graphs)
+    grid = _sampler_args(sampler, grid, graphs, eta)
     dev, dtype, shape = x_obs.device, x_obs.dtype, x_obs.shape
     check_generator(generator, dev)
     if sampler != 'em': return _replacement_solve(score_fn, sde, x_obs, mask, n_steps, sampler, grid, eta, generator, progress)
@@ -216,7 +218,7 @@ def impute_guided(score_fn,  # `score_fn(x, t) -> tensor like x`, in the diffusi
     check_observed(x_obs, mask)
     latent_shape = _check_latent(decoder, latent_shape)
     n_steps = check_int('n_steps', n_steps, 2)
-    grid = _sampler_args(sampler, grid, graphs)
+    grid = _sampler_args(sampler, grid, graphs, eta)
     dev, dtype = x_obs.device, x_obs.dtype
     check_generator(generator, dev)
     shape = x_obs.shape if decoder is None else (x_obs.shape[0], *latent_shape)
@@ -247,7 +249,6 @@ def _solve(denoise,  # `denoise(x, t [B], alpha, sigma) -> x̂0`
            replace=None,  # `replace(x, alpha, sigma) -> x` after each step (observed entries re-noised), or None
            progress: bool = False, desc: str = ''):
     "Integrate from t = 1 to τ with `sampler` ('dpm2m' or 'ddim') on `grid`; return (x at τ, x̂0 at τ: the step to 0)."
-    if not (isinstance(eta, (int, float)) and not isinstance(eta, bool) and eta >= 0): raise ValueError(f'eta must be a number >= 0, got {eta!r}')
     t = sampling_times(sde, n_steps, grid)
     a, s = sde.alpha(t).tolist(), sde.sigma(t).tolist()   # host floats: the loop never waits on the device
     lam = [math.log(ai / si) for ai, si in zip(a, s)]

@@ -25,6 +25,8 @@ def plan(params: dict, settings: dict, overrides=None, device=None,
              f"n_steps {s['n_steps']}, epochs ddpm/vae/ldm {s['ddpm']['epochs']}/{s['vae']['epochs']}/{s['ldm']['epochs']}"]
     over = parse_overrides(overrides)
     if over: lines.append('overrides: ' + ', '.join(f'{k}={json.dumps(v)}' for k, v in over.items()))
+    if s.get('sampler', 'em') != 'em' and s['n_steps'] >= 500:
+        lines.append(f"note: sampler {s['sampler']} with n_steps {s['n_steps']}: few-step samplers need far fewer (README, 'Fewer steps')")
     path = Path(bench_path) if bench_path is not None else project_root() / 'runs' / 'bench' / 'bench.json'
     try: bench = json.loads(path.read_text())
     except (OSError, ValueError): bench = None
