@@ -23,7 +23,7 @@ RATES ?= 0 0.1 0.3 0.5 0.6 0.8
 SEEDS ?= 42 43 44
 JOBS ?= 1
 
-.PHONY: env test run sweep figures nfe bench export clean-cache clean-venv
+.PHONY: env test run sweep figures nfe calibration bench export clean-cache clean-venv
 
 env: $(STAMP)
 
@@ -82,6 +82,21 @@ nfe: env
 	if $(VENV)/bin/papermill nbs/nfe.ipynb "$$nb.running.ipynb" --cwd nbs -k python3 -p dataset $(call q,$(DATASET)) \
 	     -p mechanism $(call q,$(MECHANISM)) -p rate $(call q,$(RATE)) -p seed $(call q,$(SEED)) -p profile $(call q,$(PROFILE)) \
 	     -p overrides $(call q,$(SET)) -p nfes $(call q,$(NFES)) -p samplers $(call q,$(SAMPLERS)) -p n_images $(call q,$(N_IMAGES)) \
+	     $(if $(RUNS_DIR),-p runs_dir $(call q,$(RUNS_DIR))) -p out_dir "$$(realpath "$$out")"; then
+	  mv "$$nb.running.ipynb" "$$nb.ipynb"; rm -f "$$nb.failed.ipynb"
+	else [ ! -f "$$nb.running.ipynb" ] || mv "$$nb.running.ipynb" "$$nb.failed.ipynb"; exit 1; fi
+
+# Calibration of LDMiss's multiple imputations for one run (nbs/calibration.ipynb; same RATE, SEED, PROFILE, SET as the run):
+# N_DRAWS completions of each of N_IMAGES test images (0: the run's n_impute) under the run's 50 % MCAR test masks; coverage of
+# the draw intervals and MSE of the draw mean. Uses the run's cached LDMiss (trains it there if missing).
+# Writes calibration.json into the run folder, the figures and the executed notebook into runs/figures (only on success).
+N_DRAWS ?= 20
+calibration: env
+	out=$(call q,$(or $(FIGURES_DIR),$(LDMISS_FIGURES_DIR),runs/figures)); mkdir -p "$$out"
+	nb="$$out/calibration_$(PROFILE)_$(DATASET)_$(MECHANISM)_rate$(RATE)_seed$(SEED)"
+	if $(VENV)/bin/papermill nbs/calibration.ipynb "$$nb.running.ipynb" --cwd nbs -k python3 -p dataset $(call q,$(DATASET)) \
+	     -p mechanism $(call q,$(MECHANISM)) -p rate $(call q,$(RATE)) -p seed $(call q,$(SEED)) -p profile $(call q,$(PROFILE)) \
+	     -p overrides $(call q,$(SET)) -p n_draws $(call q,$(N_DRAWS)) -p n_images $(call q,$(N_IMAGES)) \
 	     $(if $(RUNS_DIR),-p runs_dir $(call q,$(RUNS_DIR))) -p out_dir "$$(realpath "$$out")"; then
 	  mv "$$nb.running.ipynb" "$$nb.ipynb"; rm -f "$$nb.failed.ipynb"
 	else [ ! -f "$$nb.running.ipynb" ] || mv "$$nb.running.ipynb" "$$nb.failed.ipynb"; exit 1; fi

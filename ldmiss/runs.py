@@ -131,7 +131,9 @@ def _check_value(key: str, old, new):
         return new
     return new
 
-def apply_overrides(settings: dict, overrides) -> dict:
+def apply_overrides(settings: dict, overrides,
+                    check: bool = True  # finally `check_settings` (a run's whole settings); False: only each key and value
+                   ) -> dict:
     "A copy of `settings` with `overrides` (see `parse_overrides`) applied; unknown keys or ill-typed values raise `ValueError`."
     out, flat = copy.deepcopy(settings), flatten_settings(settings)
     for key, value in parse_overrides(overrides).items():
@@ -144,7 +146,7 @@ def apply_overrides(settings: dict, overrides) -> dict:
             d = out
             for part in parents: d = d[part]
             d[last] = _check_value(leaf, flat[leaf], v)
-    return check_settings(out)
+    return check_settings(out) if check else out
 
 def check_settings(s: dict, image_shape=(1, 28, 28)) -> dict:
     "Raise `ValueError` when sizes do not fit the dataset and scores, or a model cannot be built and run from its settings; return `s`."
