@@ -5,18 +5,20 @@
 # %% ../nbs/17_imputer.ipynb #17b0c003
 from __future__ import annotations
 import copy
+import hashlib
 import inspect
 import json
 import math
 import platform
 import time
+from io import BytesIO
 from pathlib import Path
 import numpy as np
 import torch
 from tqdm.auto import tqdm
 from . import __version__
-from .core import (get_device, check_int, check_choice, stable_seed, atomic_torch_save, atomic_write_json, torch_load_checked,
-                         sha256_file, sync_device)
+from .core import (get_device, check_int, check_choice, stable_seed, atomic_write_bytes, atomic_write_json, torch_load_checked,
+                         sync_device)
 from .sampling import SAMPLERS
 from .sde import VPSDE
 from .unet import UNet
@@ -26,9 +28,9 @@ from .runs import PROFILES, profile_settings, apply_overrides, flatten_settings,
 from .experiment import Experiment
 
 # %% auto #0
-__all__ = ['IMPUTER_SETTINGS', 'CALIBRATION_LEVELS', 'SAVE_FORMAT', 'imputer_settings', 'draw_mean_std', 'min_draws',
-           'check_level', 'draw_interval', 'interval_calibration', 'LDMissImputer', 'imputer_from_experiment',
-           'save_imputer', 'load_imputer', 'calibration_study']
+__all__ = ['IMPUTER_SETTINGS', 'CALIBRATION_LEVELS', 'SAVE_FORMAT', 'WEIGHT_FILES', 'imputer_settings', 'draw_mean_std',
+           'min_draws', 'check_level', 'draw_interval', 'interval_calibration', 'LDMissImputer',
+           'imputer_from_experiment', 'save_imputer', 'load_imputer', 'calibration_study']
 
 # %% ../nbs/17_imputer.ipynb #17b0c006
 IMPUTER_SETTINGS = ('vae', 'ldm', 'n_steps', 'sampler', 'impute_batch', 'graphs')   # a profile's entries an imputer uses
@@ -40,6 +42,7 @@ def imputer_settings(profile: str = 'paper',  # one of `ldmiss.runs.PROFILES`
     check_choice('profile', profile, PROFILES)
     full = profile_settings(profile)
     s = apply_overrides({k: full[k] for k in IMPUTER_SETTINGS}, overrides, check=False)
+    check_int('setting n_steps', s['n_steps'], 2)   # found now, not after training
     check_choice('sampler', s['sampler'], SAMPLERS)
     if s['graphs'] and s['sampler'] != 'em': raise ValueError(f"graphs=true replays the 'em' sampler only, not {s['sampler']!r}")
     return s
@@ -115,17 +118,21 @@ def interval_calibration(draws: torch.Tensor,  # [n_draws, N, C, H, W] imputatio
 def _images(X):
     "`X` (numpy, torch, lists; NaN = missing, or uint8 0–255) as (zero-filled float32 CPU tensor, bool mask True = observed)."
     if not (torch.is_tensor(X) or isinstance(X, np.ndarray)): X = np.asarray(X)
-    dtype = X.dtype
-    if dtype in (np.uint8, torch.uint8): x = torch.as_tensor(X).cpu().float() / 255
-    elif (dtype.is_floating_point if torch.is_tensor(X) else np.issubdtype(dtype, np.floating)): x = torch.as_tensor(X).cpu().float()
-    else: raise ValueError(f'images must be floats in [0, 1] with NaN where a pixel is missing, or uint8 0–255 (complete), got dtype {dtype}')
-    if x.ndim != 4: raise ValueError(f'expected images [N, C, H, W], got shape {tuple(x.shape)}')
-    if len(x) == 0: raise ValueError('no images: got an empty array of shape ' + str(tuple(x.shape)))
-    if torch.isinf(x).any(): raise ValueError('images contain ±inf: mark missing pixels with NaN, observed ones in [0, 1]')
-    mask = ~torch.isnan(x)
-    obs = x[mask]
-    if obs.numel() and (obs.min() < 0 or obs.max() > 1): raise ValueError('observed pixels must lie in [0, 1] (NaN marks missing ones)')
-    x = torch.where(mask, x, 0.0)
+    t = X.detach().cpu() if torch.is_tensor(X) else X
+    ok = (torch.uint8, torch.float16, torch.bfloat16, torch.float32, torch.float64) if torch.is_tensor(t) else \
+         (np.uint8, np.float16, np.float32, np.float64)
+    if t.dtype not in ok:
+        raise ValueError(f'images must be floats in [0, 1] with NaN where a pixel is missing, or uint8 0–255 (complete), got dtype {t.dtype}')
+    t = torch.as_tensor(t)   # no copy; the checks below read the values in their own dtype, before any rounding
+    if t.ndim != 4: raise ValueError(f'expected images [N, C, H, W], got shape {tuple(t.shape)}')
+    if len(t) == 0: raise ValueError('no images: got an empty array of shape ' + str(tuple(t.shape)))
+    if t.dtype == torch.uint8: x, mask = t.float() / 255, torch.ones(t.shape, dtype=torch.bool)
+    else:
+        if torch.isinf(t).any(): raise ValueError('images contain ±inf: mark missing pixels with NaN, observed ones in [0, 1]')
+        mask = ~torch.isnan(t)
+        obs = t[mask]
+        if obs.numel() and (obs.min() < 0 or obs.max() > 1): raise ValueError('observed pixels must lie in [0, 1] (NaN marks missing ones)')
+        x = torch.where(mask, t, 0.0).float()
     _check_images(x, mask)
     return x, mask
 
@@ -153,26 +160,27 @@ class LDMissImputer:
         if isinstance(fill, bool) or not (isinstance(fill, (int, float)) and 0 <= fill <= 1): raise ValueError(f'fill must be a number in [0, 1], got {fill!r}')
         if not isinstance(progress, bool): raise ValueError(f'progress must be True or False, got {progress!r}')
         self.settings = imputer_settings(profile, overrides)
-        self.profile, self.overrides, self.fill, self.seed, self.device, self.progress = \
-            profile, copy.deepcopy(overrides), fill, check_int('seed', seed, 0), device, progress
+        check_int('seed', seed, 0)
+        # the arguments are kept as given (scikit-learn's `clone` relies on it); `settings` is what they resolve to
+        self.profile, self.overrides, self.fill, self.seed, self.device, self.progress = profile, overrides, fill, seed, device, progress
         self._device = get_device(device)
         self.model: LDMissFit | None = None
         self.image_shape: tuple | None = None
 
     def get_params(self, deep: bool = True) -> dict:
         "The constructor's arguments (scikit-learn's convention)."
-        return {k: copy.deepcopy(getattr(self, k)) for k in _PARAMS}
+        return {k: getattr(self, k) for k in _PARAMS}
 
     def set_params(self, **params):
         "Change constructor arguments; a fitted model is kept unless its training settings, `fill` or `seed` changed."
         bad = sorted(set(params) - set(_PARAMS))
         if bad: raise ValueError(f'unknown parameter(s) {bad}; parameters are {list(_PARAMS)}')
-        model, shape, old = self.model, self.image_shape, self
-        old_key = (old.fill, old.seed, {k: old.settings[k] for k in _TRAINING})
-        new = type(self)(**{**self.get_params(), **params})
-        self.__dict__.update(new.__dict__)
-        if model is not None and (self.fill, self.seed, {k: self.settings[k] for k in _TRAINING}) == old_key:
-            self._adopt(model, shape)
+        model, shape = self.model, self.image_shape
+        key = lambda imp: (imp.fill, imp.seed, {k: imp.settings[k] for k in _TRAINING})
+        old = key(self)
+        self.__dict__.update(type(self)(**{**self.get_params(), **params}).__dict__)
+        if model is not None and key(self) == old:   # moving to another device moves a copy: copies of this imputer may share it
+            self._adopt(copy.deepcopy(model) if 'device' in params else model, shape)
         return self
 
     def __repr__(self):
@@ -265,39 +273,54 @@ def imputer_from_experiment(exp: Experiment) -> LDMissImputer:
     return imp
 
 # %% ../nbs/17_imputer.ipynb #17b0c015
+WEIGHT_FILES = ('vae.pt', 'ldm.pt')
+
+def _record_hash(rec: dict) -> str:
+    "SHA-256 of what a saved record vouches for: format, arguments, settings, image shape and the weight files' hashes."
+    body = {k: rec.get(k) for k in ('format', 'params', 'settings', 'image_shape', 'sha256')}
+    return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
+
 def save_imputer(imputer: LDMissImputer, folder) -> Path:
     "Write a fitted imputer into `folder`: `vae.pt`, `ldm.pt` (tensors only) and `imputer.json` (settings, versions, SHA-256s), atomically."
     if imputer.model is None: raise RuntimeError('nothing to save: this LDMissImputer is not fitted')
-    folder = Path(folder)
-    files = {'vae.pt': imputer.model.vae, 'ldm.pt': imputer.model.net}
-    for name, net in files.items(): atomic_torch_save({k: v.detach().cpu() for k, v in net.state_dict().items()}, folder / name)
-    params = {**imputer.get_params(), 'device': None}   # where it runs is the loader's choice
-    return atomic_write_json(folder / 'imputer.json', dict(
-        format=SAVE_FORMAT, params=params, settings=imputer.settings, image_shape=list(imputer.image_shape),
-        versions=dict(ldmiss=__version__, torch=torch.__version__, python=platform.python_version()),
-        sha256={name: sha256_file(folder / name) for name in files}))
+    folder, hashes = Path(folder), {}
+    for name, net in zip(WEIGHT_FILES, (imputer.model.vae, imputer.model.net)):
+        buf = BytesIO()
+        torch.save({k: v.detach().cpu() for k, v in net.state_dict().items()}, buf)
+        hashes[name] = hashlib.sha256(buf.getvalue()).hexdigest()   # the hash of the bytes written, not of whatever is there later
+        atomic_write_bytes(folder / name, buf.getvalue())
+    rec = dict(format=SAVE_FORMAT, params={**imputer.get_params(), 'device': None},   # where it runs is the loader's choice
+               settings=imputer.settings, image_shape=list(imputer.image_shape),
+               versions=dict(ldmiss=__version__, torch=torch.__version__, python=platform.python_version()), sha256=hashes)
+    return atomic_write_json(folder / 'imputer.json', {**rec, 'record_sha256': _record_hash(rec)})
 
 def load_imputer(folder, device=None,  # None: CUDA when available
                  progress: bool = True) -> LDMissImputer:
-    "A fitted `LDMissImputer` from `folder` (written by `save_imputer`), each file's SHA-256 checked before it is read."
+    "A fitted `LDMissImputer` from `folder` (written by `save_imputer`): the record and each file checked by SHA-256 before use."
     folder = Path(folder)
     try: rec = json.loads((folder / 'imputer.json').read_text())
     except FileNotFoundError: raise ValueError(f'{folder} holds no saved LDMissImputer (no imputer.json)') from None
     except ValueError as e: raise ValueError(f'{folder}/imputer.json is not valid JSON: {e}') from None
-    if rec.get('format') != SAVE_FORMAT: raise ValueError(f"{folder}/imputer.json has format {rec.get('format')!r}; this ldmiss reads {SAVE_FORMAT}")
-    for name, want in rec['sha256'].items():
-        if not (folder / name).is_file(): raise ValueError(f'{folder / name} is missing')
-        got = sha256_file(folder / name)
+    if not isinstance(rec, dict) or rec.get('format') != SAVE_FORMAT:
+        raise ValueError(f"{folder}/imputer.json is not an LDMissImputer record of format {SAVE_FORMAT}")
+    if rec.get('record_sha256') != _record_hash(rec):
+        raise ValueError(f'{folder}/imputer.json was changed after it was saved (its content does not match its SHA-256); refusing it')
+    if sorted(rec['sha256']) != sorted(WEIGHT_FILES): raise ValueError(f"{folder}/imputer.json must vouch for {list(WEIGHT_FILES)}, not {sorted(rec['sha256'])}")
+    blobs = {}
+    for name in WEIGHT_FILES:   # hash the bytes that will be loaded: nothing can change between check and use
+        try: blobs[name] = (folder / name).read_bytes()
+        except FileNotFoundError: raise ValueError(f'{folder / name} is missing') from None
+        got, want = hashlib.sha256(blobs[name]).hexdigest(), rec['sha256'][name]
         if got != want: raise ValueError(f'{folder / name} has SHA-256 {got[:12]}…, not the {want[:12]}… recorded when it was saved: '
                                          'the file changed or belongs to another imputer; refusing to load it')
     imp = LDMissImputer(**{**rec['params'], 'device': device, 'progress': progress})
     if json.loads(json.dumps(imp.settings)) != rec['settings']:   # e.g. a profile changed since: the weights may not fit its networks
         raise ValueError(f"{folder}/imputer.json: its settings differ from what its profile and overrides give in ldmiss {__version__} "
-                         f"(saved by {rec['versions']['ldmiss']}); pass the saved settings as overrides to rebuild it")
+                         f"(it was saved by ldmiss {rec['versions']['ldmiss']}): load it with that version, or fit it again")
     c, h, w = rec['image_shape']
     vae = VAE(in_channels=c, **imp.settings['vae']['net'])
     net = UNet(**latent_unet_config(imp.settings['ldm']['unet'], vae.z_channels, h // 4, w // 4))
-    for name, module in (('vae.pt', vae), ('ldm.pt', net)): module.load_state_dict(torch_load_checked(folder / name))
+    for name, module in zip(WEIGHT_FILES, (vae, net)): module.load_state_dict(torch_load_checked(BytesIO(blobs[name])))
     imp._adopt(LDMissFit(vae.eval().requires_grad_(False), net.eval().requires_grad_(False), VPSDE()), (c, h, w))
     return imp
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import NamedTuple
 import numpy as np
 import torch
-from PIL import Image
+from PIL import Image, ImageOps
 from torchvision.io import decode_image, encode_png, ImageReadMode
 from torchvision.transforms.v2.functional import resize, rgb_to_grayscale
 from .core import atomic_write_bytes, check_choice, check_int
@@ -41,12 +41,17 @@ def image_files(source,  # a folder, a glob pattern, one file, or a list of file
     return files
 
 def _read(path: Path) -> tuple:
-    "(values float [C, H, W] in [0, 1] without alpha, observed bool [H, W] from alpha), one file."
+    "(values float [C, H, W] in [0, 1] without alpha, observed bool [H, W] from alpha), one file, EXIF orientation applied."
     try:
-        with Image.open(path) as im: palette = im.mode in ('P', 'PA')
-        if palette:   # torchvision does not resolve palette transparency; Pillow does
-            with Image.open(path) as im: t = torch.from_numpy(np.asarray(im.convert('RGBA')).copy()).permute(2, 0, 1)
-        else: t = decode_image(str(path), mode=ImageReadMode.UNCHANGED)
+        with Image.open(path) as im:
+            # torchvision reads 8/16-bit gray, RGB and their alpha; Pillow resolves what it does not: palettes, a single
+            # transparent colour (tRNS), CMYK/YCbCr JPEGs (whose 4th channel is not alpha)
+            pillow = im.mode not in ('1', 'L', 'LA', 'RGB', 'RGBA', 'I;16', 'I;16B', 'I') or 'transparency' in im.info
+            if pillow:
+                im = ImageOps.exif_transpose(im)
+                t = torch.from_numpy(np.asarray(im.convert('RGBA')).copy()).permute(2, 0, 1)
+                if (t[0] == t[1]).all() and (t[1] == t[2]).all(): t = t[[0, 3]]   # a gray palette or gray with tRNS stays gray
+        if not pillow: t = decode_image(str(path), mode=ImageReadMode.UNCHANGED, apply_exif_orientation=True)
     except Exception as e: raise ValueError(f'cannot read image {path}: {e}') from None
     full = 65535.0 if t.dtype == torch.uint16 else 255.0
     t = t.float() / full
@@ -84,7 +89,8 @@ def load_images(source,  # a folder, a glob pattern ('scans/*.png'), one file, o
     values, observed = [], []
     for f in files:
         v, obs = _read(f)
-        companions = [p for p in f.parent.glob(f'{globlib.escape(f.stem)}{mask_suffix}.*') if p.suffix.lower() in IMAGE_SUFFIXES] if mask_suffix else []
+        companions = [f.with_name(f.stem + mask_suffix + e) for ext in IMAGE_SUFFIXES for e in (ext, ext.upper())] if mask_suffix else []
+        companions = [p for p in companions if p.is_file()]
         if len(companions) > 1: raise ValueError(f'{f} has several masks: {[str(p) for p in companions]}')
         if companions: obs = obs & _read_mask(companions[0], v.shape[1:], mask_white)
         values.append(v); observed.append(obs)
@@ -99,7 +105,7 @@ def load_images(source,  # a folder, a glob pattern ('scans/*.png'), one file, o
 
 def save_images(x,  # images [N, C, H, W] in [0, 1] (numpy or torch), C = 1 or 3, no NaN
                 folder,  # created if needed
-                names=None  # file names (or paths: their names are used, as .png); None: 00000.png, 00001.png, ...
+                names=None  # file names or paths (their names, with .png for a PNG/JPEG suffix or appended); None: 00000.png, ...
                ) -> list:
     "Write each image as an 8-bit PNG into `folder` (atomically); return the paths."
     x = torch.as_tensor(x).detach().cpu()
@@ -107,7 +113,8 @@ def save_images(x,  # images [N, C, H, W] in [0, 1] (numpy or torch), C = 1 or 3
     if not x.is_floating_point(): raise ValueError(f'expected float images in [0, 1], got dtype {x.dtype}')
     if torch.isnan(x).any(): raise ValueError('images contain NaN: fill them first (e.g. LDMissImputer.transform)')
     if x.numel() and (x.min() < 0 or x.max() > 1): raise ValueError('images must lie in [0, 1]')
-    names = [f'{i:05d}.png' for i in range(len(x))] if names is None else [Path(n).with_suffix('.png').name for n in names]
+    png = lambda n: Path(n).with_suffix('.png').name if Path(n).suffix.lower() in IMAGE_SUFFIXES else Path(n).name + '.png'
+    names = [f'{i:05d}.png' for i in range(len(x))] if names is None else [png(n) for n in names]
     if len(names) != len(x) or len(set(names)) != len(names): raise ValueError(f'need {len(x)} distinct names, got {len(names)} ({len(set(names))} distinct)')
     folder = Path(folder)
     return [atomic_write_bytes(folder / n, encode_png((img * 255).round().to(torch.uint8)).numpy().tobytes()) for n, img in zip(names, x)]
