@@ -19,12 +19,11 @@ from tqdm.auto import tqdm
 from . import __version__
 from .core import (get_device, check_int, check_choice, stable_seed, atomic_write_bytes, atomic_write_json, torch_load_checked,
                          sync_device)
-from .sampling import SAMPLERS
 from .sde import VPSDE
 from .unet import UNet
 from .vae import VAE
 from .ldm import LDMissFit, fit_ldmiss, impute_ldm, latent_unet_config, check_ldmiss_settings, _check_images
-from .runs import PROFILES, profile_settings, apply_overrides, flatten_settings, git_state
+from .runs import PROFILES, profile_settings, apply_overrides, check_sampling_settings, flatten_settings, git_state
 from .experiment import Experiment
 
 # %% auto #0
@@ -41,11 +40,7 @@ def imputer_settings(profile: str = 'paper',  # one of `ldmiss.runs.PROFILES`
     "The profile's LDMiss and imputation settings with `overrides` applied (each key and value checked)."
     check_choice('profile', profile, PROFILES)
     full = profile_settings(profile)
-    s = apply_overrides({k: full[k] for k in IMPUTER_SETTINGS}, overrides, check=False)
-    check_int('setting n_steps', s['n_steps'], 2)   # found now, not after training
-    check_choice('sampler', s['sampler'], SAMPLERS)
-    if s['graphs'] and s['sampler'] != 'em': raise ValueError(f"graphs=true replays the 'em' sampler only, not {s['sampler']!r}")
-    return s
+    return check_sampling_settings(apply_overrides({k: full[k] for k in IMPUTER_SETTINGS}, overrides, check=False))
 
 # %% ../nbs/17_imputer.ipynb #17b0c009
 def _as_tensor(a) -> torch.Tensor:

@@ -22,8 +22,8 @@ from .sampling import SAMPLERS
 # %% auto #0
 __all__ = ['PROFILES', 'DDPM_PAPER', 'DATASET_SIZES', 'POSITIVE', 'GENERATION_METHODS', 'IMPUTATION_METHODS', 'GEN_FIELDS',
            'IMP_FIELDS', 'resolve_profile', 'check_params', 'profile_settings', 'flatten_settings', 'parse_overrides',
-           'apply_overrides', 'check_settings', 'runs_root', 'run_dir_for', 'git_state', 'environment_info',
-           'run_config', 'write_config', 'settings_digest', 'settings_diff', 'metrics_complete']
+           'apply_overrides', 'check_sampling_settings', 'check_settings', 'runs_root', 'run_dir_for', 'git_state',
+           'environment_info', 'run_config', 'write_config', 'settings_digest', 'settings_diff', 'metrics_complete']
 
 # %% ../nbs/11_runs.ipynb #5aed491f
 PROFILES = ('smoke', 'quick', 'paper')
@@ -148,15 +148,21 @@ def apply_overrides(settings: dict, overrides,
             d[last] = _check_value(leaf, flat[leaf], v)
     return check_settings(out) if check else out
 
+def check_sampling_settings(s: dict) -> dict:
+    "Raise `ValueError` unless `n_steps`, `sampler` and `graphs` of `s` can sample (found before any training); return `s`."
+    check_int('setting n_steps', s['n_steps'], 2)
+    sampler = s.get('sampler', 'em')
+    check_choice('sampler', sampler, SAMPLERS)
+    if s.get('graphs') and sampler != 'em': raise ValueError(f"graphs=true replays the 'em' sampler only, not {sampler!r}")
+    return s
+
 def check_settings(s: dict, image_shape=(1, 28, 28)) -> dict:
     "Raise `ValueError` when sizes do not fit the dataset and scores, or a model cannot be built and run from its settings; return `s`."
     for key, split in (('n_train', 'train'), ('n_impute', 'test'), ('n_gen', 'test')):
         if s[key] > DATASET_SIZES[split]: raise ValueError(f'setting {key}={s[key]} exceeds the {DATASET_SIZES[split]:,} {split} images')
     for key in ('n_gen', 'n_impute'):   # IS is averaged over 10 splits
         if s[key] < 10: raise ValueError(f'setting {key} must be at least 10 (the scores split the images ten ways), got {s[key]}')
-    sampler = s.get('sampler', 'em')
-    check_choice('sampler', sampler, SAMPLERS)
-    if s.get('graphs') and sampler != 'em': raise ValueError(f"graphs=true replays the 'em' sampler only, not {sampler!r}")
+    check_sampling_settings(s)
     try:
         with torch.device('meta'): UNet(**s['ddpm']['unet'])(torch.zeros(2, *image_shape), torch.zeros(2))
     except (TypeError, ValueError, RuntimeError) as e: raise ValueError(f'ddpm settings do not make a working network: {e}') from None
