@@ -70,6 +70,20 @@ figures: env
 	  mv "$$out/results.running.ipynb" "$$out/results.ipynb"; rm -f "$$out/results.failed.ipynb"
 	else [ ! -f "$$out/results.running.ipynb" ] || mv "$$out/results.running.ipynb" "$$out/results.failed.ipynb"; exit 1; fi
 
+# $(call study,NAME,PARAMETERS): nbs/NAME.ipynb through papermill for the run given by DATASET, MECHANISM, RATE, SEED, PROFILE,
+# SET and RUNS_DIR, with the study's own papermill PARAMETERS; the executed notebook goes into the figures folder as
+# NAME_<profile>_<dataset>_<mechanism>_rate<r>_seed<s>.ipynb, only on success (else .failed.ipynb).
+define study
+	out=$(call q,$(or $(FIGURES_DIR),$(LDMISS_FIGURES_DIR),runs/figures)); mkdir -p "$$out"
+	nb="$$out/$(1)_$(PROFILE)_$(DATASET)_$(MECHANISM)_rate$(RATE)_seed$(SEED)"
+	if $(VENV)/bin/papermill nbs/$(1).ipynb "$$nb.running.ipynb" --cwd nbs -k python3 -p dataset $(call q,$(DATASET)) \
+	     -p mechanism $(call q,$(MECHANISM)) -p rate $(call q,$(RATE)) -p seed $(call q,$(SEED)) -p profile $(call q,$(PROFILE)) \
+	     -p overrides $(call q,$(SET)) $(2) \
+	     $(if $(RUNS_DIR),-p runs_dir $(call q,$(RUNS_DIR))) -p out_dir "$$(realpath "$$out")"; then
+	  mv "$$nb.running.ipynb" "$$nb.ipynb"; rm -f "$$nb.failed.ipynb"
+	else [ ! -f "$$nb.running.ipynb" ] || mv "$$nb.running.ipynb" "$$nb.failed.ipynb"; exit 1; fi
+endef
+
 # Quality against network evaluations for one finished run (nbs/nfe.ipynb; run it first with `make run`, same RATE, SEED, PROFILE, SET):
 # every sampler in SAMPLERS at every NFE in NFES, N_IMAGES images each (0: the run's, at most 1,000), Euler-Maruyama at 1000 as the reference.
 # Writes nfe.json into the run folder, the figure and the executed notebook into runs/figures (only on success).
@@ -77,14 +91,7 @@ NFES ?= 10 20 50 100 250 1000
 SAMPLERS ?= em dpm2m ddim
 N_IMAGES ?= 0
 nfe: env
-	out=$(call q,$(or $(FIGURES_DIR),$(LDMISS_FIGURES_DIR),runs/figures)); mkdir -p "$$out"
-	nb="$$out/nfe_$(PROFILE)_$(DATASET)_$(MECHANISM)_rate$(RATE)_seed$(SEED)"
-	if $(VENV)/bin/papermill nbs/nfe.ipynb "$$nb.running.ipynb" --cwd nbs -k python3 -p dataset $(call q,$(DATASET)) \
-	     -p mechanism $(call q,$(MECHANISM)) -p rate $(call q,$(RATE)) -p seed $(call q,$(SEED)) -p profile $(call q,$(PROFILE)) \
-	     -p overrides $(call q,$(SET)) -p nfes $(call q,$(NFES)) -p samplers $(call q,$(SAMPLERS)) -p n_images $(call q,$(N_IMAGES)) \
-	     $(if $(RUNS_DIR),-p runs_dir $(call q,$(RUNS_DIR))) -p out_dir "$$(realpath "$$out")"; then
-	  mv "$$nb.running.ipynb" "$$nb.ipynb"; rm -f "$$nb.failed.ipynb"
-	else [ ! -f "$$nb.running.ipynb" ] || mv "$$nb.running.ipynb" "$$nb.failed.ipynb"; exit 1; fi
+	$(call study,nfe,-p nfes $(call q,$(NFES)) -p samplers $(call q,$(SAMPLERS)) -p n_images $(call q,$(N_IMAGES)))
 
 # Calibration of LDMiss's multiple imputations for one run (nbs/calibration.ipynb; same RATE, SEED, PROFILE, SET as the run):
 # N_DRAWS completions of each of N_IMAGES test images (0: the run's n_impute) under the run's 50 % MCAR test masks; coverage of
@@ -92,14 +99,7 @@ nfe: env
 # Writes calibration.json into the run folder, the figures and the executed notebook into runs/figures (only on success).
 N_DRAWS ?= 20
 calibration: env
-	out=$(call q,$(or $(FIGURES_DIR),$(LDMISS_FIGURES_DIR),runs/figures)); mkdir -p "$$out"
-	nb="$$out/calibration_$(PROFILE)_$(DATASET)_$(MECHANISM)_rate$(RATE)_seed$(SEED)"
-	if $(VENV)/bin/papermill nbs/calibration.ipynb "$$nb.running.ipynb" --cwd nbs -k python3 -p dataset $(call q,$(DATASET)) \
-	     -p mechanism $(call q,$(MECHANISM)) -p rate $(call q,$(RATE)) -p seed $(call q,$(SEED)) -p profile $(call q,$(PROFILE)) \
-	     -p overrides $(call q,$(SET)) -p n_draws $(call q,$(N_DRAWS)) -p n_images $(call q,$(N_IMAGES)) \
-	     $(if $(RUNS_DIR),-p runs_dir $(call q,$(RUNS_DIR))) -p out_dir "$$(realpath "$$out")"; then
-	  mv "$$nb.running.ipynb" "$$nb.ipynb"; rm -f "$$nb.failed.ipynb"
-	else [ ! -f "$$nb.running.ipynb" ] || mv "$$nb.running.ipynb" "$$nb.failed.ipynb"; exit 1; fi
+	$(call study,calibration,-p n_draws $(call q,$(N_DRAWS)) -p n_images $(call q,$(N_IMAGES)))
 
 # Throughput of the Table 1 networks in every variant (eager, compile, whole-step CUDA graphs, both) beside naive PyTorch,
 # graph replay checked against eager, and the projected GPU-hours; one JSON line on stdout, the summary table on stderr.
