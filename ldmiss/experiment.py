@@ -20,7 +20,7 @@ from .sampling import sample, impute_guided, impute_replacement, DEFAULT_GRID
 from .vae import VAE, encode_images, impute_autoencoder
 from .ldm import LDMissFit, fit_vae, fit_ldmiss, impute_ldm, generate_ldm
 from .diffputer import DiffPuterResult, fit_diffputer, edm_sample, diffputer_impute
-from .metrics import CLASSIFIER_SHA256, load_classifier, reference_features, score_images, imputation_metrics, calibration_rows
+from .metrics import classifier_sha256, load_classifier, reference_features, score_images, imputation_metrics, calibration_rows
 from .runs import check_params, profile_settings, apply_overrides, run_dir_for, run_config, GENERATION_METHODS, IMPUTATION_METHODS
 from .runs import settings_digest, settings_diff, flatten_settings
 
@@ -65,7 +65,7 @@ def run_digest(params: dict, settings: dict, device_type: str = 'cpu', methods_g
                methods_imp=IMPUTATION_METHODS) -> str:
     "The digest a run's `metrics.json` carries: every stage's inputs, the methods scored and the classifier scoring them."
     return settings_digest(dict(stages=stage_inputs(params, settings, device_type), generation=list(methods_gen),
-                                imputation=list(methods_imp), classifier=CLASSIFIER_SHA256))
+                                imputation=list(methods_imp), classifier=classifier_sha256(params['dataset'])))
 
 def stage(key: str):
     "Method decorator: compute the stage once per `Experiment`, keeping its result under `key` (formatted with the arguments)."
@@ -179,7 +179,7 @@ class Experiment:
         x, _ = load_dataset(self.params['dataset'], 'train')
         x = to_unit(x[:self.settings['n_train']])
         g = torch.Generator().manual_seed(stable_seed(self.params['seed'], 'train_mask'))
-        m = make_mask(self.params['mechanism'], x.shape, self.params['rate'], generator=g)
+        m = make_mask(self.params['mechanism'], x.shape, self.params['rate'], generator=g, x=x)
         return x.to(self.device), m.to(self.device), zero_impute(x, m).to(self.device)
 
     @stage('test')
@@ -302,8 +302,8 @@ class Experiment:
     # --- scoring
     @stage('classifier')
     def classifier(self):
-        "The shipped evaluation classifier (hash-checked), on the device."
-        return load_classifier(self.device)
+        "The shipped evaluation classifier of the run's dataset (hash-checked), on the device."
+        return load_classifier(self.device, dataset=self.params['dataset'])
 
     @stage('ref')
     def ref_features(self) -> torch.Tensor:

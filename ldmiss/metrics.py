@@ -14,14 +14,14 @@ import torch.nn.functional as F
 from scipy.special import xlogy
 from tqdm.auto import tqdm
 import ldmiss
-from .core import to_unit, atomic_write_bytes, torch_load_checked, sha256_file, get_device, check_int, check_observed
+from .core import to_unit, atomic_write_bytes, torch_load_checked, sha256_file, get_device, check_int, check_observed, check_choice
 from .data import load_dataset
 
 # %% auto #0
-__all__ = ['CLASSIFIER_PATH', 'CLASSIFIER_SHA256', 'MNISTClassifier', 'state_dict_digest', 'train_classifier',
-           'ClassifierWeightsError', 'save_classifier', 'load_classifier', 'classifier_outputs', 'accuracy',
-           'frechet_distance', 'gaussian_stats', 'fid_from_features', 'inception_score', 'mse_missing', 'mse_image',
-           'reference_features', 'score_images', 'imputation_metrics', 'observed_mean', 'calibration_rows']
+__all__ = ['CLASSIFIER_PATH', 'CLASSIFIER_SHA256', 'CLASSIFIERS', 'MNISTClassifier', 'state_dict_digest', 'train_classifier',
+           'ClassifierWeightsError', 'save_classifier', 'classifier_sha256', 'load_classifier', 'classifier_outputs',
+           'accuracy', 'frechet_distance', 'gaussian_stats', 'fid_from_features', 'inception_score', 'mse_missing',
+           'mse_image', 'reference_features', 'score_images', 'imputation_metrics', 'observed_mean', 'calibration_rows']
 
 # %% ../nbs/10_metrics.ipynb #c936db40
 class MNISTClassifier(nn.Module):
@@ -79,7 +79,7 @@ def train_classifier(seed: int = 0,  # seeds init, dropout, batch order and shif
                      x: torch.Tensor | None = None,  # uint8 images [N, 1, 28, 28]; default: MNIST train
                      y: torch.Tensor | None = None,  # int64 labels [N]
                      verbose: bool = True) -> MNISTClassifier:
-    "Train `MNISTClassifier` on clean MNIST train on the CPU, deterministically; returns it in eval mode."
+    "Train `MNISTClassifier` on clean training images (default MNIST) on the CPU, deterministically; returns it in eval mode."
     if x is None: x, y = load_dataset('mnist', 'train')
     if y is None or x.dtype != torch.uint8 or x.ndim != 4 or len(x) != len(y):
         raise ValueError("train_classifier needs uint8 images [N, 1, 28, 28] and labels [N] of the same length")
@@ -124,20 +124,38 @@ def save_classifier(model: nn.Module, path: str | Path = CLASSIFIER_PATH) -> str
     atomic_write_bytes(path, buf.getvalue())
     return sha256_file(path)
 
-_RETRAIN = ("Restore the shipped file with `git checkout ldmiss/weights/classifier.pt` (or reinstall ldmiss), or retrain it on "
-            "the CPU with `from ldmiss.metrics import *; save_classifier(train_classifier(seed=0))` (10–15 min on one CPU thread); see "
-            "nbs/10_metrics.ipynb for when the retrained file reproduces the recorded hash, and update CLASSIFIER_SHA256 if it does not.")
+CLASSIFIERS = {   # dataset → (shipped weights, their SHA-256): each dataset is scored by a classifier trained on it
+    'mnist': (CLASSIFIER_PATH, CLASSIFIER_SHA256),
+    'fashion_mnist': (CLASSIFIER_PATH.parent / 'classifier_fashion_mnist.pt', 'f364c6f58eb09f2ae765151888e4c66414174178617161a85142f98ecb68d84b'),
+}
+
+def classifier_sha256(dataset: str = 'mnist') -> str:
+    "SHA-256 of the shipped evaluation classifier of `dataset`."
+    check_choice('dataset', dataset, CLASSIFIERS)
+    return CLASSIFIERS[dataset][1]
+
+def _retrain_hint(dataset: str) -> str:
+    "How to restore or retrain the shipped classifier of `dataset`."
+    path = CLASSIFIERS[dataset][0]
+    return (f"Restore the shipped file with `git checkout ldmiss/weights/{path.name}` (or reinstall ldmiss), or retrain it on the CPU "
+            f"with `from ldmiss.metrics import *; from ldmiss.data import load_dataset; x, y = load_dataset('{dataset}', 'train'); "
+            f"save_classifier(train_classifier(seed=0, x=x, y=y), CLASSIFIERS['{dataset}'][0])` (7–15 min on one CPU thread); see "
+            "nbs/10_metrics.ipynb for when the retrained file reproduces the recorded hash, and update `CLASSIFIERS` if it does not.")
 
 def load_classifier(device=None,  # default: CUDA if available, else CPU
-                    path: str | Path = CLASSIFIER_PATH,
-                    expected_sha256: str | None = CLASSIFIER_SHA256) -> MNISTClassifier:
+                    path: str | Path | None = None,  # default: the dataset's shipped file
+                    expected_sha256: str | None = None,  # default: the dataset's recorded SHA-256
+                    dataset: str = 'mnist'  # whose shipped classifier: 'mnist' or 'fashion_mnist'
+                   ) -> MNISTClassifier:
     "The shipped evaluation classifier in eval mode, after checking the file's SHA-256 (then `torch.load(weights_only=True)`)."
-    path = Path(path)
-    if not path.exists(): raise ClassifierWeightsError(f"classifier weights not found at {path}. {_RETRAIN}")
+    check_choice('dataset', dataset, CLASSIFIERS)
+    path = Path(path) if path is not None else CLASSIFIERS[dataset][0]
+    expected_sha256 = expected_sha256 or CLASSIFIERS[dataset][1]
+    if not path.exists(): raise ClassifierWeightsError(f"classifier weights not found at {path}. {_retrain_hint(dataset)}")
     digest = sha256_file(path)
     if digest != expected_sha256:
         raise ClassifierWeightsError(f"{path} has SHA-256 {digest}, expected {expected_sha256}: it is corrupted or not the "
-                                     f"shipped evaluation classifier, and was not loaded. {_RETRAIN}")
+                                     f"shipped evaluation classifier, and was not loaded. {_retrain_hint(dataset)}")
     model = MNISTClassifier()
     model.load_state_dict(torch_load_checked(path))
     return model.to(get_device(device)).eval()
