@@ -33,6 +33,7 @@ FASHION_FILE := /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz
 fashion-data:
 	if [ -f $(FASHION_FILE) ]; then exit 0; fi
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+	  echo "installing Debian's dataset-fashion-mnist (apt-get) ..."
 	  apt-get install -y -q dataset-fashion-mnist >/dev/null 2>&1 || { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q dataset-fashion-mnist >/dev/null 2>&1; } || true
 	fi
 	test -f $(FASHION_FILE) || echo "note: Fashion-MNIST is not installed (run 'sudo apt-get install dataset-fashion-mnist'); runs with DATASET=fashion_mnist will stop with that message, its tests are skipped"

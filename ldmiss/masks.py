@@ -6,11 +6,11 @@
 from __future__ import annotations
 import math
 import torch
-from .core import check_choice, check_observed, get_device
+from .core import check_choice, check_observed, check_int, get_device
 
 # %% auto #0
 __all__ = ['MECHANISMS', 'check_rate', 'mcar_mask', 'logistic_mask', 'anchor_grid', 'mar_mask', 'mnar_mask', 'block_mask',
-           'make_mask', 'zero_impute']
+           'make_mask', 'max_rate', 'zero_impute']
 
 # %% ../nbs/02_masks.ipynb #c113c8a1
 def check_rate(rate) -> float:
@@ -39,7 +39,8 @@ def _images_for_mask(x, shape, mechanism: str) -> torch.Tensor:
     if x is None: raise ValueError(f"mechanism {mechanism!r} depends on the pixel values: pass the images as x=")
     x = torch.as_tensor(x)
     if tuple(x.shape) != tuple(shape) or x.ndim != 4: raise ValueError(f"x must be images [N, C, H, W] of the mask's shape {tuple(shape)}, got {tuple(x.shape)}")
-    if not x.is_floating_point() or (x.numel() and (x.min() < 0 or x.max() > 1)): raise ValueError('x must be floating point pixels in [0, 1]')
+    if not x.is_floating_point() or (x.numel() and not (torch.isfinite(x).all() and x.min() >= 0 and x.max() <= 1)):
+        raise ValueError('x must be finite floating point pixels in [0, 1]')
     return x
 
 def logistic_mask(score: torch.Tensor,  # per-entry logit offsets s·v, any shape
@@ -49,7 +50,9 @@ def logistic_mask(score: torch.Tensor,  # per-entry logit offsets s·v, any shap
                  ) -> torch.Tensor:
     "Mask (True = observed): entry missing with probability σ(a + score), a solved so the mean probability is `rate`."
     rate = check_rate(rate)
+    if maskable is not None and maskable.dtype != torch.bool: raise ValueError(f'maskable must be a bool tensor, got {maskable.dtype}')
     score = score.double()
+    if score.numel() == 0: return torch.ones_like(score, dtype=torch.bool)
     can = torch.ones_like(score, dtype=torch.bool) if maskable is None else maskable.expand_as(score)
     if rate >= can.double().mean().item(): raise ValueError(f'missing rate {rate} is not below the maskable fraction {can.double().mean().item():.4f}')
     vals, counts = torch.unique(score[can], return_counts=True)   # images have few distinct values: solve on those
@@ -63,7 +66,8 @@ def logistic_mask(score: torch.Tensor,  # per-entry logit offsets s·v, any shap
 
 def anchor_grid(h: int, w: int, stride: int = 4, device=None) -> tuple[torch.Tensor, torch.Tensor]:
     "(`is_anchor` bool [h, w], `anchor_index` long [h, w] into the flattened h·w image): the always-observed grid of MAR."
-    if stride < 1 or h < stride or w < stride: raise ValueError(f'stride must be in [1, min(h, w)], got {stride} for {h}×{w}')
+    stride = check_int('stride', stride, 1)
+    if h < stride or w < stride: raise ValueError(f'stride must be in [1, min(h, w)], got {stride} for {h}×{w}')
     def axis(n):   # anchor coordinate of each row (column): the middle of its stride-cell, the last cell absorbing a remainder
         a = torch.arange(stride // 2, n, stride, device=device)
         return a[(torch.arange(n, device=device) // stride).clamp(max=len(a) - 1)]
@@ -93,6 +97,7 @@ def block_mask(shape, rate: float, generator: torch.Generator | None = None, x=N
     "Mask (True = observed) with one square hole per image at a random position, of expected area `rate`·H·W."
     rate = check_rate(rate)
     if len(shape) != 4: raise ValueError(f'block masks need a shape [N, C, H, W], got {tuple(shape)}')
+    if x is not None and tuple(torch.as_tensor(x).shape) != tuple(shape): raise ValueError(f"x must have the mask's shape {tuple(shape)}, got {tuple(torch.as_tensor(x).shape)}")
     n, c, h, w = shape
     area = rate * h * w
     s0 = math.isqrt(int(area))
@@ -111,12 +116,20 @@ MECHANISMS = {'mcar': mcar_mask, 'mar': mar_mask, 'mnar': mnar_mask, 'block': bl
 def make_mask(mechanism: str,  # a key of `MECHANISMS`: 'mcar', 'mar', 'mnar', 'block'
               shape, rate: float,  # mask shape ([N, C, H, W] for all but 'mcar') and expected missing fraction
               generator: torch.Generator | None = None,
-              x=None  # images in [0, 1] of `shape`: needed by 'mar' and 'mnar', ignored by the others
+              x=None,  # images in [0, 1] of `shape`: needed by 'mar' and 'mnar'; the mask goes to their device
+              **options  # the mechanism's own settings, e.g. `strength=-4.0` for MNAR where dark pixels drop out
              ) -> torch.Tensor:
     "Bool mask, True = observed, of `mechanism` at missing rate `rate`."
     check_choice('missingness mechanism', mechanism, MECHANISMS)
-    if mechanism == 'mcar': return mcar_mask(shape, rate, generator=generator)
-    return MECHANISMS[mechanism](shape, rate, generator=generator, x=x)
+    if mechanism == 'mcar': return mcar_mask(shape, rate, generator=generator, device=None if x is None else torch.as_tensor(x).device, **options)
+    return MECHANISMS[mechanism](shape, rate, generator=generator, x=x, **options)
+
+def max_rate(mechanism: str, h: int = 28, w: int = 28, **options) -> float:
+    "The missing rates `mechanism` can realise on h × w images are those below this (MAR keeps its anchors, a block must fit)."
+    check_choice('missingness mechanism', mechanism, MECHANISMS)
+    if mechanism == 'mar': return 1.0 - anchor_grid(h, w, options.get('stride', 4))[0].double().mean().item()
+    if mechanism == 'block': return min(1.0, min(h, w) ** 2 / (h * w) + 1e-12)
+    return 1.0
 
 # %% ../nbs/02_masks.ipynb #e170ef2e
 def zero_impute(x: torch.Tensor, mask: torch.Tensor, fill: float = 0.0) -> torch.Tensor:

@@ -139,7 +139,7 @@ def _retrain_hint(dataset: str) -> str:
     path = CLASSIFIERS[dataset][0]
     return (f"Restore the shipped file with `git checkout ldmiss/weights/{path.name}` (or reinstall ldmiss), or retrain it on the CPU "
             f"with `from ldmiss.metrics import *; from ldmiss.data import load_dataset; x, y = load_dataset('{dataset}', 'train'); "
-            f"save_classifier(train_classifier(seed=0, x=x, y=y), CLASSIFIERS['{dataset}'][0])` (7–15 min on one CPU thread); see "
+            f"save_classifier(train_classifier(seed=0, x=x, y=y), CLASSIFIERS['{dataset}'][0])` (6–15 min on one CPU thread); see "
             "nbs/10_metrics.ipynb for when the retrained file reproduces the recorded hash, and update `CLASSIFIERS` if it does not.")
 
 def load_classifier(device=None,  # default: CUDA if available, else CPU
@@ -150,7 +150,7 @@ def load_classifier(device=None,  # default: CUDA if available, else CPU
     "The shipped evaluation classifier in eval mode, after checking the file's SHA-256 (then `torch.load(weights_only=True)`)."
     check_choice('dataset', dataset, CLASSIFIERS)
     path = Path(path) if path is not None else CLASSIFIERS[dataset][0]
-    expected_sha256 = expected_sha256 or CLASSIFIERS[dataset][1]
+    expected_sha256 = CLASSIFIERS[dataset][1] if expected_sha256 is None else expected_sha256
     if not path.exists(): raise ClassifierWeightsError(f"classifier weights not found at {path}. {_retrain_hint(dataset)}")
     digest = sha256_file(path)
     if digest != expected_sha256:

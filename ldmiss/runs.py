@@ -13,7 +13,7 @@ import torchvision
 from . import __version__
 from .core import project_root, atomic_write_json, device_name, get_device, check_int, check_choice
 from .data import DATASETS
-from .masks import MECHANISMS, check_rate
+from .masks import MECHANISMS, check_rate, max_rate
 from .unet import UNet, PIXEL_UNET, LATENT_UNET, small_config
 from .ldm import ldmiss_settings, check_ldmiss_settings
 from .diffputer import DIFFPUTER_DEFAULTS, check_diffputer_config
@@ -45,7 +45,9 @@ def check_params(dataset: str, mechanism: str, rate, seed, profile: str) -> dict
     "Validate one experiment's parameters (numbers or their text) and return them normalised (profile resolved), or raise `ValueError`."
     check_choice('dataset', dataset, DATASETS)
     check_choice('missingness mechanism', mechanism, MECHANISMS)
-    return dict(dataset=dataset, mechanism=mechanism, rate=check_rate(rate), seed=check_int('seed', _parse_seed(seed), 0),
+    rate = check_rate(rate)
+    if rate >= (top := max_rate(mechanism)): raise ValueError(f'missing rate for mechanism {mechanism!r} must be below {top:.4g}, got {rate!r}')
+    return dict(dataset=dataset, mechanism=mechanism, rate=rate, seed=check_int('seed', _parse_seed(seed), 0),
                 profile=resolve_profile(profile))
 
 # %% ../nbs/11_runs.ipynb #358fd9fe
