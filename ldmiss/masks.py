@@ -9,8 +9,8 @@ import torch
 from .core import check_choice, check_observed, check_int, get_device
 
 # %% auto #0
-__all__ = ['MECHANISMS', 'check_rate', 'mcar_mask', 'logistic_mask', 'anchor_grid', 'mar_mask', 'mnar_mask', 'block_mask',
-           'make_mask', 'max_rate', 'zero_impute']
+__all__ = ['MECHANISMS', 'check_rate', 'mcar_mask', 'logistic_mask', 'anchor_grid', 'mar_mask', 'mnar_mask', 'block_sides',
+           'block_mask', 'make_mask', 'max_rate', 'zero_impute']
 
 # %% ../nbs/02_masks.ipynb #c113c8a1
 def check_rate(rate) -> float:
@@ -93,18 +93,30 @@ def mnar_mask(shape, rate: float, generator: torch.Generator | None = None, x=No
     x = _images_for_mask(x, shape, 'mnar')
     return logistic_mask(strength * x, rate, generator)
 
+def _covered(side: int, n: int) -> float:
+    "Mean length of [c − side//2, c − side//2 + side) ∩ [0, n) over the n centres c: a clipped block's extent on one axis."
+    lo = torch.arange(n) - side // 2
+    return ((lo + side).clamp(max=n) - lo.clamp(min=0)).clamp(min=0).double().mean().item()
+
+def block_sides(rate: float, h: int, w: int) -> tuple[int, float]:
+    "(s, q): sides s or s + 1 (the latter with probability q) give clipped blocks of expected area `rate`·h·w."
+    area = check_rate(rate) * h * w
+    e = [_covered(k, h) * _covered(k, w) for k in range(max(h, w))]   # rises with the side; side max(h, w) would cover a pixel always
+    if area >= e[-1]: raise ValueError(f'missing rate {rate} needs blocks wider than the {h}×{w} image, which would hide the same pixels in '
+                                       f'every image: block masks take rates below {e[-1] / (h * w):.4g}')
+    s = max(k for k in range(len(e)) if e[k] <= area)
+    return (s, 0.0) if e[s] == area else (s, (area - e[s]) / (e[s + 1] - e[s]))
+
 def block_mask(shape, rate: float, generator: torch.Generator | None = None, x=None) -> torch.Tensor:
-    "Mask (True = observed) with one square hole per image at a random position, of expected area `rate`·H·W."
+    "Mask (True = observed) with one square hole per image, centred on a uniform pixel and clipped at the border."
     rate = check_rate(rate)
     if len(shape) != 4: raise ValueError(f'block masks need a shape [N, C, H, W], got {tuple(shape)}')
     if x is not None and tuple(torch.as_tensor(x).shape) != tuple(shape): raise ValueError(f"x must have the mask's shape {tuple(shape)}, got {tuple(torch.as_tensor(x).shape)}")
     n, c, h, w = shape
-    area = rate * h * w
-    s0 = math.isqrt(int(area))
-    if s0 > min(h, w) or (s0 + 1 > min(h, w) and area > s0 * s0): raise ValueError(f'missing rate {rate} needs a square larger than a {h}×{w} image')
+    s0, q = block_sides(rate, h, w)
     u = _uniform((3, n), generator, 'cpu').double()
-    side = s0 + (u[0] < (area - s0 * s0) / (2 * s0 + 1)).long()   # E[side²] = area
-    top, left = (u[1] * (h - side + 1)).long(), (u[2] * (w - side + 1)).long()
+    side = s0 + (u[0] < q).long()
+    top, left = (u[1] * h).long() - side // 2, (u[2] * w).long() - side // 2   # a uniform centre: no pixel is always covered
     rows, cols = torch.arange(h), torch.arange(w)
     inside = ((rows >= top[:, None]) & (rows < (top + side)[:, None]))[:, :, None] & ((cols >= left[:, None]) & (cols < (left + side)[:, None]))[:, None, :]
     dev = get_device(generator=generator, default='cpu') if x is None else torch.as_tensor(x).device
@@ -125,10 +137,10 @@ def make_mask(mechanism: str,  # a key of `MECHANISMS`: 'mcar', 'mar', 'mnar', '
     return MECHANISMS[mechanism](shape, rate, generator=generator, x=x, **options)
 
 def max_rate(mechanism: str, h: int = 28, w: int = 28, **options) -> float:
-    "The missing rates `mechanism` can realise on h × w images are those below this (MAR keeps its anchors, a block must fit)."
+    "The missing rates `mechanism` can realise on h × w images are those below this (MAR keeps its anchors observed; a block stays narrower than the image)."
     check_choice('missingness mechanism', mechanism, MECHANISMS)
     if mechanism == 'mar': return 1.0 - anchor_grid(h, w, options.get('stride', 4))[0].double().mean().item()
-    if mechanism == 'block': return min(1.0, min(h, w) ** 2 / (h * w) + 1e-12)
+    if mechanism == 'block': return _covered(max(h, w) - 1, h) * _covered(max(h, w) - 1, w) / (h * w)
     return 1.0
 
 # %% ../nbs/02_masks.ipynb #e170ef2e

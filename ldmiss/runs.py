@@ -12,7 +12,7 @@ import torch
 import torchvision
 from . import __version__
 from .core import project_root, atomic_write_json, device_name, get_device, check_int, check_choice
-from .data import DATASETS
+from .data import DATASETS, FASHION_DIR
 from .masks import MECHANISMS, check_rate, max_rate
 from .unet import UNet, PIXEL_UNET, LATENT_UNET, small_config
 from .ldm import ldmiss_settings, check_ldmiss_settings
@@ -45,6 +45,9 @@ def check_params(dataset: str, mechanism: str, rate, seed, profile: str) -> dict
     "Validate one experiment's parameters (numbers or their text) and return them normalised (profile resolved), or raise `ValueError`."
     check_choice('dataset', dataset, DATASETS)
     check_choice('missingness mechanism', mechanism, MECHANISMS)
+    if dataset == 'fashion_mnist' and not (FASHION_DIR / 't10k-images-idx3-ubyte.gz').exists():   # before any run folder exists
+        raise ValueError(f"Fashion-MNIST is not installed in {FASHION_DIR}: `sudo apt-get install dataset-fashion-mnist` "
+                         "(`make env` does it when run as root)")
     rate = check_rate(rate)
     if rate >= (top := max_rate(mechanism)): raise ValueError(f'missing rate for mechanism {mechanism!r} must be below {top:.4g}, got {rate!r}')
     return dict(dataset=dataset, mechanism=mechanism, rate=rate, seed=check_int('seed', _parse_seed(seed), 0),
