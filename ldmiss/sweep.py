@@ -4,15 +4,19 @@
 
 # %% ../nbs/13_sweep.ipynb #5e1a0003
 from __future__ import annotations
-import argparse, json, os, subprocess, sys, time
+import argparse, json, os, re, shlex, subprocess, sys, time
 from pathlib import Path
-from .core import project_root, check_int, get_device, device_name
+import torch
+try: import submitit   # declared and pinned; optional only so a bare GPU machine can run one experiment without it
+except ImportError: submitit = None
+from .core import project_root, check_int, check_choice, get_device, device_name, atomic_write_json
 from .runs import check_params, profile_settings, apply_overrides, parse_overrides, run_dir_for, runs_root, metrics_complete
 from .experiment import run_experiment, run_digest, StaleCacheError
 from .bench import project_run_seconds, bench_rates, bench_startup, bench_call_seconds
 
 # %% auto #0
-__all__ = ['plan', 'run_notebook', 'run_command', 'sweep', 'main']
+__all__ = ['EXECUTORS', 'SLURM_DEFAULTS', 'plan', 'need_submitit', 'slurm_settings', 'slurm_parameters', 'slurm_script',
+           'run_notebook', 'run_command', 'RunJob', 'gpu_slots', 'summary_path', 'sweep', 'sweep_status', 'main']
 
 # %% ../nbs/13_sweep.ipynb #5e1a0011
 def plan(params: dict, settings: dict, overrides=None, device=None,
@@ -39,6 +43,52 @@ def plan(params: dict, settings: dict, overrides=None, device=None,
         except (ValueError, KeyError): lines.append(f'projected: {path} lacks the variants this run uses (`make bench` measures them)')
     else: lines.append(f'projected: no full benchmark of a {dev.type} device in {path} (`make bench` measures one)')
     return '\n'.join(lines)
+
+# %% ../nbs/13_sweep.ipynb #6a1e0001
+EXECUTORS = ('local', 'slurm')
+
+def need_submitit():
+    "Raise a clear error where submitit, needed for executor='slurm' or a submitit executor, is not installed."
+    if submitit is None: raise ValueError("this sweep needs submitit: `pip install submitit` (make env installs it)")
+
+SLURM_DEFAULTS = dict(partition=None, gpus=1, cpus=8, mem_gb=32, time_min=240, account=None, extra=[], array_parallelism=64)
+
+def slurm_settings(config: str | Path | None = None,  # a JSON file with any of `SLURM_DEFAULTS`' keys (your site's)
+                   **given  # the same keys, e.g. from the command line; None values are ignored
+                  ) -> dict:
+    "Slurm resources for a sweep: `SLURM_DEFAULTS`, then the file, then `given`; checked, nothing site-specific built in."
+    s = dict(SLURM_DEFAULTS)
+    if config is not None:
+        try: s.update(json.loads(Path(config).read_text()))
+        except (OSError, ValueError) as e: raise ValueError(f'slurm config {config}: {e}') from None
+    s.update({k: v for k, v in given.items() if v is not None})
+    unknown = sorted(set(s) - set(SLURM_DEFAULTS))
+    if unknown: raise ValueError(f'unknown slurm setting(s) {unknown}; known: {sorted(SLURM_DEFAULTS)}')
+    for k in ('gpus', 'cpus', 'mem_gb', 'time_min', 'array_parallelism'): s[k] = check_int(f'slurm {k}', s[k], 0 if k == 'gpus' else 1)
+    if isinstance(s['extra'], str): s['extra'] = [s['extra']]
+    for line in s['extra']:
+        if not re.fullmatch(r'(#SBATCH\s+)?--[\w-]+(=\S.*)?', str(line).strip()): raise ValueError(f"an extra sbatch line must read --option[=value], got {line!r}")
+    return s
+
+def slurm_parameters(s: dict, n_jobs: int) -> dict:
+    "submitit's `SlurmExecutor` parameters for settings `s` (one GPU job per run; extra lines as sbatch options)."
+    extra = {}
+    for line in s['extra']:
+        opt, _, val = re.sub(r'^#SBATCH\s+', '', str(line).strip())[2:].partition('=')
+        extra[opt.replace('-', '_')] = val or True
+    p = dict(job_name='ldmiss', gpus_per_node=s['gpus'], cpus_per_task=s['cpus'], mem=f"{s['mem_gb']}GB", time=s['time_min'],
+             array_parallelism=min(s['array_parallelism'], n_jobs), additional_parameters=extra, stderr_to_stdout=True)
+    return {**p, **{k: s[k] for k in ('partition', 'account') if s[k]}}
+
+def slurm_script(s: dict, folder: str | Path, n_jobs: int) -> Path:
+    "Write the sbatch script submitit would submit for `n_jobs` runs into `folder` (nothing submitted); return its path."
+    need_submitit()
+    folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
+    command = f'{shlex.quote(sys.executable)} -u -m submitit.core._submit {shlex.quote(str(folder))}'
+    text = submitit.slurm.slurm._make_sbatch_string(command=command, folder=folder, map_count=n_jobs, **slurm_parameters(s, n_jobs))
+    atomic_write_json(folder / 'slurm.json', s)
+    (folder / 'sweep.sbatch').write_text(text)
+    return folder / 'sweep.sbatch'
 
 # %% ../nbs/13_sweep.ipynb #9cea6a27
 def run_notebook(params: dict, runs_dir=None, overrides=None, recompute: bool = True,
@@ -67,43 +117,117 @@ def run_command(params: dict, runs_dir, notebook: bool, overrides=None, recomput
     for k, v in parse_overrides(overrides).items(): cmd += ['--set', f'{k}={json.dumps(v)}']
     return cmd + (['--notebook'] if notebook else []) + ([] if recompute else ['--no-recompute'])
 
+class RunJob(submitit.helpers.Checkpointable if submitit else object):
+    "One experiment as a submitit job: its command in a subprocess, output appended to the run's `run.log`."
+    def __call__(self, argv: list, log_path: str, cwd: str) -> int:
+        with open(log_path, 'a') as f: rc = subprocess.run(argv, stdout=f, stderr=subprocess.STDOUT, cwd=cwd).returncode
+        if rc: raise RuntimeError(f'the run exited with status {rc}; its log: {log_path}')
+        return rc
+    # checkpoint() (inherited) resubmits the same call on preemption or timeout: every stage is cached, so it resumes
+
+def gpu_slots(n_gpus: int, jobs_per_gpu: int | None, jobs: int) -> list:
+    "Device of each local worker slot: `jobs_per_gpu` per GPU where there are GPUs, else `jobs` slots with no device."
+    if jobs_per_gpu is None or n_gpus == 0: return [None] * jobs
+    return [i % n_gpus for i in range(check_int('jobs_per_gpu', jobs_per_gpu) * n_gpus)]
+
+def summary_path(params: dict, runs_dir=None) -> Path:
+    "Where a sweep over one (profile, dataset, mechanism) records its runs: `<runs>/<profile>/<dataset>/<mechanism>/sweep.json`."
+    return runs_root(runs_dir) / params['profile'] / params['dataset'] / params['mechanism'] / 'sweep.json'
+
+def _run_local(todo, slots, notebook, overrides, recompute, runs_dir, command, log) -> dict:
+    "Run `todo` [(key, params)] as subprocesses here, one per free slot (a slot may pin a GPU); {key: 'done' | 'failed'}."
+    running, status = [], {}
+    def reap(block):
+        for item in list(running):
+            key, proc, logf, slot = item
+            if block: proc.wait()
+            if proc.poll() is None: continue
+            running.remove(item); logf.close()
+            status[key] = 'done' if proc.returncode == 0 else 'failed'
+            log(f"{'finished' if proc.returncode == 0 else 'FAILED  '} {key}  (log: {logf.name})")
+    for key, p in todo:
+        while len(running) >= len(slots): reap(False); time.sleep(1)
+        slot = next(i for i in range(len(slots)) if i not in {r[3] for r in running})
+        env = dict(os.environ, **({} if slots[slot] is None else {'CUDA_VISIBLE_DEVICES': str(slots[slot])}))
+        logf = open(run_dir_for(p, runs_dir) / 'run.log', 'w')
+        log(f'starting {key}' + ('' if slots[slot] is None else f' on GPU {slots[slot]}'))
+        argv = (command or run_command)(p, runs_dir, notebook, overrides, recompute)
+        running.append((key, subprocess.Popen(argv, stdout=logf, stderr=subprocess.STDOUT, cwd=project_root(), env=env), logf, slot))
+    reap(True)
+    return status
+
 def sweep(rates, seeds, dataset='mnist', mechanism='mcar', profile='auto',
           runs_dir=None,  # None: $LDMISS_RUNS_DIR, else runs/
-          jobs: int = 1,  # experiments run side by side (e.g. several per GPU)
+          jobs: int = 1,  # local: experiments run side by side
           notebook: bool = True,  # run through papermill (else the module CLI)
           overrides=None,  # the same setting changes for every run (`apply_overrides`)
           recompute: bool = True,  # False: a run whose caches were made with other settings stops
           log=print,
           command=None,  # command(params, runs_dir, notebook, overrides, recompute) -> argv; default: `run_command`
+          executor='local',  # 'local' (subprocesses here), 'slurm' (a submitit job array), or any submitit Executor
+          slurm: dict | None = None,  # executor='slurm': resources, as `slurm_settings` returns them
+          jobs_per_gpu: int | None = None,  # local: this many experiments on each GPU of this machine (instead of `jobs`)
+          submit: bool = True,  # executor='slurm': False writes the job script only (`slurm_script`)
+          wait: bool | None = None,  # submitit: wait for the jobs (default: yes, except on Slurm)
          ) -> dict:
-    "Run every (rate, seed) not yet complete with these settings; return {'done': [...], 'skipped': [...], 'failed': [...]}."
+    "Run every (rate, seed) not yet complete with these settings; return {'done', 'skipped', 'failed', 'submitted'}, recorded in `sweep.json`."
     if not len(rates) or not len(seeds): raise ValueError(f'a sweep needs at least one rate and one seed, got rates={list(rates)}, seeds={list(seeds)}')
     grid = [check_params(dataset, mechanism, r, s, profile) for r in rates for s in seeds]   # all checked before any work
     settings = apply_overrides(profile_settings(grid[0]['profile']), overrides)
     jobs, device_type = check_int('jobs', jobs), get_device().type   # the children run on this machine's default device
-    todo, res = [], dict(done=[], skipped=[], failed=[])
-    for p in grid:
-        key = f"rate{p['rate']:g}/seed{p['seed']}"
-        if metrics_complete(run_dir_for(p, runs_dir) / 'metrics.json', run_digest(p, settings, device_type)): res['skipped'].append(key)
-        else: todo.append((key, p))
-    running = []
-    def reap(block):
-        for item in list(running):
-            key, proc, logf = item
-            if block: proc.wait()
-            if proc.poll() is None: continue
-            running.remove(item); logf.close()
-            res['done' if proc.returncode == 0 else 'failed'].append(key)
-            log(f"{'finished' if proc.returncode == 0 else 'FAILED  '} {key}  (log: {logf.name})")
-    for key, p in todo:
-        while len(running) >= jobs: reap(False); time.sleep(1)
-        logf = open(run_dir_for(p, runs_dir) / 'run.log', 'w')
-        log(f'starting {key}')
-        argv = (command or run_command)(p, runs_dir, notebook, overrides, recompute)
-        running.append((key, subprocess.Popen(argv, stdout=logf, stderr=subprocess.STDOUT, cwd=project_root()), logf))
-    reap(True)
+    if isinstance(executor, str): check_choice('executor', executor, EXECUTORS)
+    if executor != 'local': need_submitit()
+    slurm = slurm_settings(**(slurm or {})) if executor == 'slurm' else None
+    slots = gpu_slots(torch.cuda.device_count(), jobs_per_gpu, jobs)
+    keyed = [(f"rate{p['rate']:g}/seed{p['seed']}", p, run_digest(p, settings, device_type)) for p in grid]
+    todo = [(k, p) for k, p, d in keyed if not metrics_complete(run_dir_for(p, runs_dir) / 'metrics.json', d)]
+    runs = {k: dict(dir=str(run_dir_for(p, runs_dir)), log=str(run_dir_for(p, runs_dir) / 'run.log'), digest=d,
+                    status='pending' if (k, p) in todo else 'skipped') for k, p, d in keyed}
+    record = dict(executor=executor if isinstance(executor, str) else type(executor).__name__, started=time.strftime('%Y-%m-%dT%H:%M:%S'), runs=runs)
+    path = summary_path(grid[0], runs_dir)
+    if executor == 'local':
+        for k, s in _run_local(todo, slots, notebook, overrides, recompute, runs_dir, command, log).items(): runs[k]['status'] = s
+    elif todo:
+        if executor == 'slurm':
+            folder = path.parent / 'submitit' / time.strftime('%Y%m%d-%H%M%S')
+            if not submit:
+                script = slurm_script(slurm, folder, len(todo))
+                log(f'slurm: job script for {len(todo)} run(s) written to {script}; nothing submitted')
+                return dict(done=[], skipped=[k for k, r in runs.items() if r['status'] == 'skipped'], failed=[], submitted=[], script=str(script))
+            executor = submitit.SlurmExecutor(folder=folder)
+            executor.update_parameters(**slurm_parameters(slurm, len(todo)))
+        record['folder'] = str(executor.folder)
+        with executor.batch():
+            jobs_ = [executor.submit(RunJob(), (command or run_command)(p, runs_dir, notebook, overrides, recompute),
+                                     runs[k]['log'], str(project_root())) for k, p in todo]
+        for (k, _), j in zip(todo, jobs_):
+            runs[k].update(status='submitted', job_id=str(j.job_id)); log(f'submitted {k} as job {j.job_id}  (log: {runs[k]["log"]})')
+        atomic_write_json(path, record)
+        if wait if wait is not None else record['executor'] != 'slurm':
+            for (k, _), j in zip(todo, jobs_):
+                try: j.result(); runs[k]['status'] = 'done'
+                except Exception as e: runs[k]['status'] = 'failed'; log(f'FAILED   {k}: {str(e).strip().splitlines()[-1]}  (log: {runs[k]["log"]})')
+                else: log(f'finished {k}  (log: {runs[k]["log"]})')
+    atomic_write_json(path, record)
+    res = {s: [k for k, r in runs.items() if r['status'] == s] for s in ('done', 'skipped', 'failed', 'submitted')}
     log(f"sweep: {len(res['done'])} finished, {len(res['skipped'])} already complete, {len(res['failed'])} failed"
-        + (f": {', '.join(res['failed'])}" if res['failed'] else ''))
+        + (f": {', '.join(res['failed'])}" if res['failed'] else '') + (f", {len(res['submitted'])} submitted" if res['submitted'] else '')
+        + f'  (summary: {path})')
+    return res
+
+def sweep_status(path: str | Path, log=print) -> dict:
+    "Read a `sweep.json` back: each run done (complete metrics), failed (its job raised, or a local run failed) or still pending."
+    record = json.loads(Path(path).read_text())
+    res = dict(done=[], failed=[], pending=[], skipped=[])
+    for key, r in record['runs'].items():
+        if metrics_complete(Path(r['dir']) / 'metrics.json', r['digest']): state = 'skipped' if r['status'] == 'skipped' else 'done'
+        elif r['status'] == 'failed': state = 'failed'
+        elif 'job_id' in r and (rp := submitit.core.utils.JobPaths(record['folder'], r['job_id'], 0).result_pickle).exists():
+            state = 'failed' if submitit.core.utils.pickle_load(rp)[0] == 'error' else 'pending'   # finished without metrics: still writing
+        else: state = 'pending'
+        res[state].append(key)
+        log(f"{state:<8} {key}" + (f"  job {r['job_id']}" if 'job_id' in r else '') + f"  (log: {r['log']})")
+    log(f"{len(res['done'])} done, {len(res['skipped'])} complete before the sweep, {len(res['failed'])} failed, {len(res['pending'])} pending  ({path})")
     return res
 
 # %% ../nbs/13_sweep.ipynb #5e1a0006
@@ -123,6 +247,15 @@ def main(argv=None) -> int:
     ap.add_argument('--notebook', action='store_true', help='one run: execute nbs/run.ipynb with papermill into the run folder')
     ap.add_argument('--no-notebook', action='store_true', help='a sweep: run each experiment without Jupyter')
     ap.add_argument('--jobs', type=int, default=1, help='a sweep: experiments side by side')
+    ap.add_argument('--jobs-per-gpu', type=int, default=None, help='a local sweep: experiments side by side on each GPU (instead of --jobs)')
+    ap.add_argument('--executor', default='local', help="a sweep: 'local' (subprocesses here) or 'slurm' (a submitit job array)")
+    ap.add_argument('--slurm-config', default=None, help='a JSON file of Slurm settings (partition, gpus, cpus, mem_gb, time_min, account, extra)')
+    for opt, kind, what in (('--partition', str, 'Slurm partition'), ('--gpus', int, 'GPUs per job'), ('--cpus', int, 'CPUs per job'),
+                            ('--mem-gb', int, 'memory per job, GB'), ('--time-min', int, 'time limit per job, minutes'), ('--account', str, 'Slurm account')):
+        ap.add_argument(opt, type=kind, default=None, help=what)
+    ap.add_argument('--sbatch', action='append', default=None, metavar='--OPTION=VALUE', help='an extra sbatch option, e.g. --qos=high (repeatable)')
+    ap.add_argument('--no-submit', action='store_true', help='slurm: write the job script and stop')
+    ap.add_argument('--status', action='store_true', help="read back the last sweep's sweep.json for --dataset/--mechanism/--profile")
     ap.add_argument('--dry-run', action='store_true', help='check everything and print the plan; run nothing')
     a = ap.parse_args(argv)
     a.set = [f'{k}={v}' for k, v in (('sampler', a.sampler), ('n_steps', a.n_steps)) if v is not None] + a.set   # --set wins
@@ -130,14 +263,22 @@ def main(argv=None) -> int:
     try:   # everything checked before anything runs
         grid = [check_params(a.dataset, a.mechanism, r, s, a.profile) for r in rates for s in seeds]
         settings = apply_overrides(profile_settings(grid[0]['profile']), a.set)
-        check_int('jobs', a.jobs)
+        check_int('jobs', a.jobs); check_choice('executor', a.executor, EXECUTORS)
+        if a.jobs_per_gpu is not None: check_int('jobs_per_gpu', a.jobs_per_gpu)
+        slurm = slurm_settings(a.slurm_config, partition=a.partition, gpus=a.gpus, cpus=a.cpus, mem_gb=a.mem_gb,
+                               time_min=a.time_min, account=a.account, extra=a.sbatch) if a.executor == 'slurm' else None
     except ValueError as e:
         print(f'{ap.prog}: error: {e}', file=sys.stderr)
         return 2
+    if a.status:
+        path = summary_path(grid[0], a.runs_dir)
+        if not path.exists(): print(f'{ap.prog}: no sweep recorded at {path}', file=sys.stderr); return 1
+        return 1 if sweep_status(path)['failed'] else 0
     print(plan(grid[0], settings, a.set) + (f'\nsweep: {len(grid)} runs (rates {rates} × seeds {seeds})' if sweeping else ''), flush=True)
     if a.dry_run: return 0
     if sweeping:
-        r = sweep(rates, seeds, a.dataset, a.mechanism, a.profile, a.runs_dir, a.jobs, not a.no_notebook, a.set, not a.no_recompute)
+        r = sweep(rates, seeds, a.dataset, a.mechanism, a.profile, a.runs_dir, a.jobs, not a.no_notebook, a.set, not a.no_recompute,
+                  executor=a.executor, slurm=slurm, jobs_per_gpu=a.jobs_per_gpu, submit=not a.no_submit)
         return 1 if r['failed'] else 0
     if a.notebook: return run_notebook(grid[0], a.runs_dir, a.set, not a.no_recompute)
     try: m = run_experiment(a.dataset, a.mechanism, rates[0], seeds[0], a.profile, a.runs_dir, a.set, not a.no_recompute)
