@@ -29,6 +29,7 @@ PARTITION ?=
 GPUS ?=
 CPUS ?=
 MEM_GB ?=
+TIME ?=
 TIME_MIN ?=
 ACCOUNT ?=
 SBATCH ?=
@@ -79,12 +80,12 @@ run: env
 	$(PY) -m ldmiss.sweep --notebook --rate $(call q,$(RATE)) --seed $(call q,$(SEED)) $(RUN_ARGS)
 
 # Every (rate, seed) whose metrics.json is not complete with these settings; failures are listed at the end and do not stop the others.
-# EXECUTOR=slurm submits a submitit job array instead (PARTITION, GPUS, CPUS, MEM_GB, TIME_MIN, ACCOUNT, SBATCH="--qos=high",
+# EXECUTOR=slurm submits a submitit job array instead (PARTITION, GPUS, CPUS, MEM_GB, TIME=minutes or D-HH:MM:SS, ACCOUNT, SBATCH="--qos=high",
 # SLURM_CONFIG=site.json; NO_SUBMIT=1 writes the job script only); JOBS_PER_GPU=2 runs two per GPU of this machine.
 SWEEP_ARGS = --executor $(call q,$(EXECUTOR)) $(if $(JOBS_PER_GPU),--jobs-per-gpu $(call q,$(JOBS_PER_GPU))) \
   $(if $(SLURM_CONFIG),--slurm-config $(call q,$(SLURM_CONFIG))) $(if $(PARTITION),--partition $(call q,$(PARTITION))) \
   $(if $(GPUS),--gpus $(call q,$(GPUS))) $(if $(CPUS),--cpus $(call q,$(CPUS))) $(if $(MEM_GB),--mem-gb $(call q,$(MEM_GB))) \
-  $(if $(TIME_MIN),--time-min $(call q,$(TIME_MIN))) $(if $(ACCOUNT),--account $(call q,$(ACCOUNT))) \
+  $(if $(or $(TIME),$(TIME_MIN)),--time-min $(call q,$(or $(TIME),$(TIME_MIN)))) $(if $(ACCOUNT),--account $(call q,$(ACCOUNT))) \
   $(foreach o,$(SBATCH),--sbatch=$(call q,$(o))) $(if $(NO_SUBMIT),--no-submit)
 sweep: env
 	$(PY) -m ldmiss.sweep --rates $(foreach r,$(RATES),$(call q,$(r))) --seeds $(foreach s,$(SEEDS),$(call q,$(s))) --jobs $(call q,$(JOBS)) $(RUN_ARGS) $(SWEEP_ARGS)

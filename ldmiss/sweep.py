@@ -4,7 +4,7 @@
 
 # %% ../nbs/13_sweep.ipynb #5e1a0003
 from __future__ import annotations
-import argparse, json, os, re, shlex, subprocess, sys, time
+import argparse, json, math, os, re, shlex, signal, subprocess, sys, time
 from pathlib import Path
 import torch
 try: import submitit   # declared and pinned; optional only so a bare GPU machine can run one experiment without it
@@ -15,8 +15,9 @@ from .experiment import run_experiment, run_digest, StaleCacheError
 from .bench import project_run_seconds, bench_rates, bench_startup, bench_call_seconds
 
 # %% auto #0
-__all__ = ['EXECUTORS', 'SLURM_DEFAULTS', 'plan', 'need_submitit', 'slurm_settings', 'slurm_parameters', 'slurm_script',
-           'run_notebook', 'run_command', 'RunJob', 'gpu_slots', 'summary_path', 'sweep', 'sweep_status', 'main']
+__all__ = ['EXECUTORS', 'SLURM_DEFAULTS', 'ACTIVE', 'FAILED', 'plan', 'need_submitit', 'slurm_minutes', 'slurm_settings',
+           'slurm_parameters', 'slurm_script', 'run_notebook', 'run_command', 'RunJob', 'gpu_slots', 'summary_path',
+           'sweep', 'sweep_status', 'main']
 
 # %% ../nbs/13_sweep.ipynb #5e1a0011
 def plan(params: dict, settings: dict, overrides=None, device=None,
@@ -51,7 +52,19 @@ def need_submitit():
     "Raise a clear error where submitit, needed for executor='slurm' or a submitit executor, is not installed."
     if submitit is None: raise ValueError("this sweep needs submitit: `pip install submitit` (make env installs it)")
 
-SLURM_DEFAULTS = dict(partition=None, gpus=1, cpus=8, mem_gb=32, time_min=240, account=None, extra=[], array_parallelism=64)
+SLURM_DEFAULTS = dict(partition=None, gpus=1, cpus=8, mem_gb=32, time_min=240, account=None, extra=[], array_parallelism=64,
+                      max_timeouts=3)   # requeues after hitting the time limit (preemptions are requeued without limit)
+
+def slurm_minutes(t) -> int:
+    "A Slurm time limit — minutes, `MM:SS`, `HH:MM:SS`, `D-HH`, `D-HH:MM` or `D-HH:MM:SS` — in whole minutes (rounded up)."
+    if not isinstance(t, str) or t.strip().isdigit(): return check_int('slurm time_min', int(t) if isinstance(t, str) else t)
+    try:
+        days, _, rest = t.strip().rpartition('-')
+        f = [int(x) for x in rest.split(':')]
+        if days: h, m, sec = (f + [0, 0])[:3]                             # D-HH[:MM[:SS]]
+        else: h, m, sec = {1: (0, f[0], 0), 2: (0, f[0], f[1]), 3: tuple(f)}[len(f)]
+        return max(1, math.ceil(((int(days or 0) * 24 + h) * 3600 + m * 60 + sec) / 60))
+    except (ValueError, KeyError): raise ValueError(f'slurm time must be minutes, MM:SS, HH:MM:SS or D-HH[:MM[:SS]], got {t!r}') from None
 
 def slurm_settings(config: str | Path | None = None,  # a JSON file with any of `SLURM_DEFAULTS`' keys (your site's)
                    **given  # the same keys, e.g. from the command line; None values are ignored
@@ -61,13 +74,18 @@ def slurm_settings(config: str | Path | None = None,  # a JSON file with any of 
     if config is not None:
         try: s.update(json.loads(Path(config).read_text()))
         except (OSError, ValueError) as e: raise ValueError(f'slurm config {config}: {e}') from None
-    s.update({k: v for k, v in given.items() if v is not None})
+    extra = list(s['extra'] if not isinstance(s['extra'], str) else [s['extra']])
+    s.update({k: v for k, v in given.items() if v is not None and k != 'extra'})
     unknown = sorted(set(s) - set(SLURM_DEFAULTS))
     if unknown: raise ValueError(f'unknown slurm setting(s) {unknown}; known: {sorted(SLURM_DEFAULTS)}')
-    for k in ('gpus', 'cpus', 'mem_gb', 'time_min', 'array_parallelism'): s[k] = check_int(f'slurm {k}', s[k], 0 if k == 'gpus' else 1)
-    if isinstance(s['extra'], str): s['extra'] = [s['extra']]
-    for line in s['extra']:
+    s['time_min'] = slurm_minutes(s['time_min'])
+    for k in ('gpus', 'cpus', 'mem_gb', 'array_parallelism', 'max_timeouts'): s[k] = check_int(f'slurm {k}', s[k], 0 if k in ('gpus', 'max_timeouts') else 1)
+    new = given.get('extra') or []
+    for line in [*extra, *([new] if isinstance(new, str) else new)]:
         if not re.fullmatch(r'(#SBATCH\s+)?--[\w-]+(=\S.*)?', str(line).strip()): raise ValueError(f"an extra sbatch line must read --option[=value], got {line!r}")
+    opt = lambda line: re.sub(r'^#SBATCH\s+', '', str(line).strip()).partition('=')[0]
+    given_opts = {opt(l) for l in ([new] if isinstance(new, str) else new)}
+    s['extra'] = [l for l in extra if opt(l) not in given_opts] + list([new] if isinstance(new, str) else new)   # the command line wins, option by option
     return s
 
 def slurm_parameters(s: dict, n_jobs: int) -> dict:
@@ -77,7 +95,8 @@ def slurm_parameters(s: dict, n_jobs: int) -> dict:
         opt, _, val = re.sub(r'^#SBATCH\s+', '', str(line).strip())[2:].partition('=')
         extra[opt.replace('-', '_')] = val or True
     p = dict(job_name='ldmiss', gpus_per_node=s['gpus'], cpus_per_task=s['cpus'], mem=f"{s['mem_gb']}GB", time=s['time_min'],
-             array_parallelism=min(s['array_parallelism'], n_jobs), additional_parameters=extra, stderr_to_stdout=True)
+             array_parallelism=min(s['array_parallelism'], n_jobs), additional_parameters=extra, stderr_to_stdout=True,
+             srun_args=['--cpus-per-task', str(s['cpus'])])   # some Slurm versions do not pass the job's CPUs on to srun
     return {**p, **{k: s[k] for k in ('partition', 'account') if s[k]}}
 
 def slurm_script(s: dict, folder: str | Path, n_jobs: int) -> Path:
@@ -117,10 +136,22 @@ def run_command(params: dict, runs_dir, notebook: bool, overrides=None, recomput
     for k, v in parse_overrides(overrides).items(): cmd += ['--set', f'{k}={json.dumps(v)}']
     return cmd + (['--notebook'] if notebook else []) + ([] if recompute else ['--no-recompute'])
 
+def _child_ignores_preemption():
+    "In the run's process: leave SIGTERM (Slurm's preemption notice) and SIGUSR2 (submitit's) to the job process."
+    signal.signal(signal.SIGTERM, signal.SIG_IGN); signal.signal(signal.SIGUSR2, signal.SIG_IGN)
+
 class RunJob(submitit.helpers.Checkpointable if submitit else object):
     "One experiment as a submitit job: its command in a subprocess, output appended to the run's `run.log`."
     def __call__(self, argv: list, log_path: str, cwd: str) -> int:
-        with open(log_path, 'a') as f: rc = subprocess.run(argv, stdout=f, stderr=subprocess.STDOUT, cwd=cwd).returncode
+        with open(log_path, 'a') as f:
+            proc = subprocess.Popen(argv, stdout=f, stderr=subprocess.STDOUT, cwd=cwd, start_new_session=True,
+                                    preexec_fn=_child_ignores_preemption)
+            try: rc = proc.wait()
+            finally:   # requeued, cancelled or interrupted: the run and everything it started (papermill, its kernel) stop
+                if proc.poll() is None:
+                    try: os.killpg(proc.pid, signal.SIGKILL)
+                    except ProcessLookupError: pass
+                    proc.wait()
         if rc: raise RuntimeError(f'the run exited with status {rc}; its log: {log_path}')
         return rc
     # checkpoint() (inherited) resubmits the same call on preemption or timeout: every stage is cached, so it resumes
@@ -148,13 +179,23 @@ def _run_local(todo, slots, notebook, overrides, recompute, runs_dir, command, l
     for key, p in todo:
         while len(running) >= len(slots): reap(False); time.sleep(1)
         slot = next(i for i in range(len(slots)) if i not in {r[3] for r in running})
-        env = dict(os.environ, **({} if slots[slot] is None else {'CUDA_VISIBLE_DEVICES': str(slots[slot])}))
+        visible = [d for d in os.environ.get('CUDA_VISIBLE_DEVICES', '').split(',') if d.strip()]
+        gpu = None if slots[slot] is None else (visible[slots[slot]] if slots[slot] < len(visible) else str(slots[slot]))
+        env = dict(os.environ, **({} if gpu is None else {'CUDA_VISIBLE_DEVICES': gpu}))
         logf = open(run_dir_for(p, runs_dir) / 'run.log', 'w')
-        log(f'starting {key}' + ('' if slots[slot] is None else f' on GPU {slots[slot]}'))
+        log(f'starting {key}' + ('' if gpu is None else f' on GPU {gpu}'))
         argv = (command or run_command)(p, runs_dir, notebook, overrides, recompute)
         running.append((key, subprocess.Popen(argv, stdout=logf, stderr=subprocess.STDOUT, cwd=project_root(), env=env), logf, slot))
     reap(True)
     return status
+
+ACTIVE = ('PENDING', 'RUNNING', 'REQUEUED', 'CONFIGURING', 'COMPLETING', 'RESIZING', 'SUSPENDED')   # Slurm states of a live job
+FAILED = ('FAILED', 'CANCELLED', 'OUT_OF_MEMORY', 'TIMEOUT', 'NODE_FAIL', 'PREEMPTED', 'BOOT_FAIL', 'DEADLINE')
+
+def _slurm_state(folder, job_id) -> str:
+    "Slurm's state of a job (through submitit's sacct reader), 'UNKNOWN' where it cannot be read."
+    try: return submitit.SlurmJob(folder=folder, job_id=job_id).state.split()[0]
+    except Exception: return 'UNKNOWN'
 
 def sweep(rates, seeds, dataset='mnist', mechanism='mcar', profile='auto',
           runs_dir=None,  # None: $LDMISS_RUNS_DIR, else runs/
@@ -172,61 +213,81 @@ def sweep(rates, seeds, dataset='mnist', mechanism='mcar', profile='auto',
          ) -> dict:
     "Run every (rate, seed) not yet complete with these settings; return {'done', 'skipped', 'failed', 'submitted'}, recorded in `sweep.json`."
     if not len(rates) or not len(seeds): raise ValueError(f'a sweep needs at least one rate and one seed, got rates={list(rates)}, seeds={list(seeds)}')
-    grid = [check_params(dataset, mechanism, r, s, profile) for r in rates for s in seeds]   # all checked before any work
-    settings = apply_overrides(profile_settings(grid[0]['profile']), overrides)
-    jobs, device_type = check_int('jobs', jobs), get_device().type   # the children run on this machine's default device
     if isinstance(executor, str): check_choice('executor', executor, EXECUTORS)
     if executor != 'local': need_submitit()
-    slurm = slurm_settings(**(slurm or {})) if executor == 'slurm' else None
-    slots = gpu_slots(torch.cuda.device_count(), jobs_per_gpu, jobs)
-    keyed = [(f"rate{p['rate']:g}/seed{p['seed']}", p, run_digest(p, settings, device_type)) for p in grid]
-    todo = [(k, p) for k, p, d in keyed if not metrics_complete(run_dir_for(p, runs_dir) / 'metrics.json', d)]
-    runs = {k: dict(dir=str(run_dir_for(p, runs_dir)), log=str(run_dir_for(p, runs_dir) / 'run.log'), digest=d,
-                    status='pending' if (k, p) in todo else 'skipped') for k, p, d in keyed}
-    record = dict(executor=executor if isinstance(executor, str) else type(executor).__name__, started=time.strftime('%Y-%m-%dT%H:%M:%S'), runs=runs)
+    on_slurm = executor == 'slurm' or (submitit is not None and isinstance(executor, submitit.SlurmExecutor))
+    if executor == 'slurm':   # the jobs run on the cluster's nodes, not here: their device decides 'auto' and the digests
+        slurm = slurm_settings(**(slurm or {}))
+        device_type = 'cuda' if slurm['gpus'] else 'cpu'
+        if profile == 'auto': profile = 'paper' if slurm['gpus'] else 'smoke'
+    else: device_type = get_device().type   # the children run on this machine's default device
+    grid = [check_params(dataset, mechanism, r, s, profile) for r in rates for s in seeds]   # all checked before any work
+    settings = apply_overrides(profile_settings(grid[0]['profile']), overrides)
+    jobs = check_int('jobs', jobs)
+    if jobs_per_gpu is not None: check_int('jobs_per_gpu', jobs_per_gpu)
     path = summary_path(grid[0], runs_dir)
+    if executor == 'slurm' and submit:
+        try: executor = submitit.SlurmExecutor(folder=path.parent / 'submitit' / time.strftime('%Y%m%d-%H%M%S'), max_num_timeout=slurm['max_timeouts'])
+        except RuntimeError as e: raise ValueError(f'{e} (submit from a Slurm login node, or write the job script only: NO_SUBMIT=1)') from None
+    try: record = json.loads(path.read_text())   # earlier sweeps of this profile, dataset and mechanism: kept, updated per run
+    except (OSError, ValueError): record = dict(runs={})
+    record.update(device_type=device_type, updated=time.strftime('%Y-%m-%dT%H:%M:%S'))
+    runs, todo = record['runs'], []
+    for p in grid:
+        k, d, rd = f"rate{p['rate']:g}/seed{p['seed']}", run_digest(p, settings, device_type), run_dir_for(p, runs_dir)
+        old = runs.get(k, {})
+        if metrics_complete(rd / 'metrics.json', d): runs[k] = dict(dir=str(rd), log=str(rd / 'run.log'), digest=d, status='skipped')
+        elif old.get('status') == 'submitted' and old.get('digest') == d and 'folder' in old and _slurm_state(old['folder'], old['job_id']) in ACTIVE:
+            log(f"{k} is still queued or running as job {old['job_id']}: not submitted again")
+        else:
+            runs[k] = dict(dir=str(rd), log=str(rd / 'run.log'), digest=d, status='pending'); todo.append((k, p))
+    keys = [f"rate{p['rate']:g}/seed{p['seed']}" for p in grid]
     if executor == 'local':
-        for k, s in _run_local(todo, slots, notebook, overrides, recompute, runs_dir, command, log).items(): runs[k]['status'] = s
+        atomic_write_json(path, record)
+        for k, st in _run_local(todo, gpu_slots(torch.cuda.device_count(), jobs_per_gpu, jobs), notebook, overrides, recompute,
+                                runs_dir, command, log).items(): runs[k]['status'] = st
+    elif todo and executor == 'slurm':   # not submitting: the job script only
+        script = slurm_script(slurm, path.parent / 'submitit' / time.strftime('%Y%m%d-%H%M%S'), len(todo))
+        log(f'slurm: job script for {len(todo)} run(s) written to {script}; nothing submitted')
+        return dict(done=[], skipped=[k for k in keys if runs[k]['status'] == 'skipped'], failed=[], submitted=[], script=str(script))
     elif todo:
-        if executor == 'slurm':
-            folder = path.parent / 'submitit' / time.strftime('%Y%m%d-%H%M%S')
-            if not submit:
-                script = slurm_script(slurm, folder, len(todo))
-                log(f'slurm: job script for {len(todo)} run(s) written to {script}; nothing submitted')
-                return dict(done=[], skipped=[k for k, r in runs.items() if r['status'] == 'skipped'], failed=[], submitted=[], script=str(script))
-            executor = submitit.SlurmExecutor(folder=folder)
-            executor.update_parameters(**slurm_parameters(slurm, len(todo)))
-        record['folder'] = str(executor.folder)
+        if on_slurm: executor.update_parameters(**slurm_parameters(slurm or slurm_settings(), len(todo)))
         with executor.batch():
             jobs_ = [executor.submit(RunJob(), (command or run_command)(p, runs_dir, notebook, overrides, recompute),
                                      runs[k]['log'], str(project_root())) for k, p in todo]
         for (k, _), j in zip(todo, jobs_):
-            runs[k].update(status='submitted', job_id=str(j.job_id)); log(f'submitted {k} as job {j.job_id}  (log: {runs[k]["log"]})')
+            runs[k].update(status='submitted', job_id=str(j.job_id), folder=str(executor.folder), executor=type(executor).__name__)
+            log(f'submitted {k} as job {j.job_id}  (log: {runs[k]["log"]})')
         atomic_write_json(path, record)
-        if wait if wait is not None else record['executor'] != 'slurm':
+        if wait if wait is not None else not on_slurm:
             for (k, _), j in zip(todo, jobs_):
                 try: j.result(); runs[k]['status'] = 'done'
-                except Exception as e: runs[k]['status'] = 'failed'; log(f'FAILED   {k}: {str(e).strip().splitlines()[-1]}  (log: {runs[k]["log"]})')
+                except Exception as e:
+                    runs[k]['status'] = 'failed'
+                    log(f"FAILED   {k}: {(str(e).strip().splitlines() or [type(e).__name__])[-1]}  (log: {runs[k]['log']})")
                 else: log(f'finished {k}  (log: {runs[k]["log"]})')
     atomic_write_json(path, record)
-    res = {s: [k for k, r in runs.items() if r['status'] == s] for s in ('done', 'skipped', 'failed', 'submitted')}
+    res = {st: [k for k in keys if runs[k]['status'] == st] for st in ('done', 'skipped', 'failed', 'submitted')}
     log(f"sweep: {len(res['done'])} finished, {len(res['skipped'])} already complete, {len(res['failed'])} failed"
         + (f": {', '.join(res['failed'])}" if res['failed'] else '') + (f", {len(res['submitted'])} submitted" if res['submitted'] else '')
         + f'  (summary: {path})')
     return res
 
 def sweep_status(path: str | Path, log=print) -> dict:
-    "Read a `sweep.json` back: each run done (complete metrics), failed (its job raised, or a local run failed) or still pending."
+    "Read a `sweep.json` back: each run done (complete metrics), failed (its job raised or Slurm ended it, or a local run failed) or pending."
     record = json.loads(Path(path).read_text())
     res = dict(done=[], failed=[], pending=[], skipped=[])
     for key, r in record['runs'].items():
+        state, where = 'pending', r['log']
         if metrics_complete(Path(r['dir']) / 'metrics.json', r['digest']): state = 'skipped' if r['status'] == 'skipped' else 'done'
         elif r['status'] == 'failed': state = 'failed'
-        elif 'job_id' in r and (rp := submitit.core.utils.JobPaths(record['folder'], r['job_id'], 0).result_pickle).exists():
-            state = 'failed' if submitit.core.utils.pickle_load(rp)[0] == 'error' else 'pending'   # finished without metrics: still writing
-        else: state = 'pending'
+        elif 'job_id' in r and submitit is not None:
+            paths = submitit.core.utils.JobPaths(r['folder'], r['job_id'], 0)
+            where += f", job output: {paths.stdout}"
+            if paths.result_pickle.exists(): state = 'failed' if submitit.core.utils.pickle_load(paths.result_pickle)[0] == 'error' else 'pending'
+            elif r.get('executor') == 'SlurmExecutor' and _slurm_state(r['folder'], r['job_id']) in FAILED: state = 'failed'
         res[state].append(key)
-        log(f"{state:<8} {key}" + (f"  job {r['job_id']}" if 'job_id' in r else '') + f"  (log: {r['log']})")
+        log(f"{state:<8} {key}" + (f"  job {r['job_id']}" if 'job_id' in r else '') + f"  (log: {where})")
     log(f"{len(res['done'])} done, {len(res['skipped'])} complete before the sweep, {len(res['failed'])} failed, {len(res['pending'])} pending  ({path})")
     return res
 
@@ -251,7 +312,7 @@ def main(argv=None) -> int:
     ap.add_argument('--executor', default='local', help="a sweep: 'local' (subprocesses here) or 'slurm' (a submitit job array)")
     ap.add_argument('--slurm-config', default=None, help='a JSON file of Slurm settings (partition, gpus, cpus, mem_gb, time_min, account, extra)')
     for opt, kind, what in (('--partition', str, 'Slurm partition'), ('--gpus', int, 'GPUs per job'), ('--cpus', int, 'CPUs per job'),
-                            ('--mem-gb', int, 'memory per job, GB'), ('--time-min', int, 'time limit per job, minutes'), ('--account', str, 'Slurm account')):
+                            ('--mem-gb', int, 'memory per job, GB'), ('--time-min', str, 'time limit per job: minutes or D-HH:MM:SS'), ('--account', str, 'Slurm account')):
         ap.add_argument(opt, type=kind, default=None, help=what)
     ap.add_argument('--sbatch', action='append', default=None, metavar='--OPTION=VALUE', help='an extra sbatch option, e.g. --qos=high (repeatable)')
     ap.add_argument('--no-submit', action='store_true', help='slurm: write the job script and stop')
@@ -261,12 +322,13 @@ def main(argv=None) -> int:
     a.set = [f'{k}={v}' for k, v in (('sampler', a.sampler), ('n_steps', a.n_steps)) if v is not None] + a.set   # --set wins
     rates, seeds, sweeping = a.rates or [a.rate], a.seeds or [a.seed], a.rates is not None or a.seeds is not None
     try:   # everything checked before anything runs
-        grid = [check_params(a.dataset, a.mechanism, r, s, a.profile) for r in rates for s in seeds]
-        settings = apply_overrides(profile_settings(grid[0]['profile']), a.set)
         check_int('jobs', a.jobs); check_choice('executor', a.executor, EXECUTORS)
         if a.jobs_per_gpu is not None: check_int('jobs_per_gpu', a.jobs_per_gpu)
         slurm = slurm_settings(a.slurm_config, partition=a.partition, gpus=a.gpus, cpus=a.cpus, mem_gb=a.mem_gb,
                                time_min=a.time_min, account=a.account, extra=a.sbatch) if a.executor == 'slurm' else None
+        if slurm and a.profile == 'auto': a.profile = 'paper' if slurm['gpus'] else 'smoke'   # the nodes' device decides, not this one
+        grid = [check_params(a.dataset, a.mechanism, r, s, a.profile) for r in rates for s in seeds]
+        settings = apply_overrides(profile_settings(grid[0]['profile']), a.set)
     except ValueError as e:
         print(f'{ap.prog}: error: {e}', file=sys.stderr)
         return 2
@@ -277,8 +339,11 @@ def main(argv=None) -> int:
     print(plan(grid[0], settings, a.set) + (f'\nsweep: {len(grid)} runs (rates {rates} × seeds {seeds})' if sweeping else ''), flush=True)
     if a.dry_run: return 0
     if sweeping:
-        r = sweep(rates, seeds, a.dataset, a.mechanism, a.profile, a.runs_dir, a.jobs, not a.no_notebook, a.set, not a.no_recompute,
-                  executor=a.executor, slurm=slurm, jobs_per_gpu=a.jobs_per_gpu, submit=not a.no_submit)
+        try: r = sweep(rates, seeds, a.dataset, a.mechanism, a.profile, a.runs_dir, a.jobs, not a.no_notebook, a.set, not a.no_recompute,
+                       executor=a.executor, slurm=slurm, jobs_per_gpu=a.jobs_per_gpu, submit=not a.no_submit)
+        except ValueError as e:
+            print(f'{ap.prog}: error: {e}', file=sys.stderr)
+            return 2
         return 1 if r['failed'] else 0
     if a.notebook: return run_notebook(grid[0], a.runs_dir, a.set, not a.no_recompute)
     try: m = run_experiment(a.dataset, a.mechanism, rates[0], seeds[0], a.profile, a.runs_dir, a.set, not a.no_recompute)
