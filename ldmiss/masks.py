@@ -20,20 +20,19 @@ def check_rate(rate) -> float:
     if math.isnan(r) or not 0.0 <= r < 1.0: raise ValueError(f"missing rate must be in [0, 1), got {rate!r}")
     return r
 
+def _uniform(shape, generator: torch.Generator | None, device) -> torch.Tensor:
+    "Uniform [0, 1) draws of `shape` from `generator` (on its device), moved to `device`."
+    return torch.rand(tuple(shape), generator=generator, device=get_device(generator=generator, default='cpu')).to(device)
+
 def mcar_mask(shape,  # mask shape, e.g. `x.shape`
               rate: float,  # probability that an entry is missing, in [0, 1)
               generator: torch.Generator | None = None,  # for reproducible masks
               device=None) -> torch.Tensor:
     "Bool mask, True = observed; each entry missing independently with probability `rate`."
     rate = check_rate(rate)
-    u = torch.rand(tuple(shape), generator=generator, device=get_device(generator=generator, default='cpu'))
-    return (u >= rate).to(device) if device is not None else u >= rate
+    return _uniform(shape, generator, device if device is not None else get_device(generator=generator, default='cpu')) >= rate
 
 # %% ../nbs/02_masks.ipynb #5d3a7e01
-def _uniform(shape, generator: torch.Generator | None, device) -> torch.Tensor:
-    "Uniform [0, 1) draws of `shape` from `generator` (on its device), moved to `device`."
-    return torch.rand(tuple(shape), generator=generator, device=get_device(generator=generator, default='cpu')).to(device)
-
 def _images_for_mask(x, shape, mechanism: str) -> torch.Tensor:
     "`x` as float images of the mask's `shape` in [0, 1], or a `ValueError` naming what is wrong."
     if x is None: raise ValueError(f"mechanism {mechanism!r} depends on the pixel values: pass the images as x=")
