@@ -4,175 +4,236 @@
 
 # %% ../nbs/12_experiment.ipynb #fccd21e3
 from __future__ import annotations
-import functools, inspect, json, runpy, sys, time
-from pathlib import Path
+import functools, inspect, json, time
 from functools import partial
+from pathlib import Path
 import torch
-from torch import nn
-from .core import to_unit, to_net, from_net, get_device, stable_seed, save_grid, check_choice
+from .core import to_unit, from_net, get_device, stable_seed, save_grid, check_choice
 from .core import atomic_write_json, atomic_write_bytes, atomic_torch_save, torch_load_checked
 from .data import load_dataset
 from .masks import make_mask, mcar_mask, zero_impute
-from .sde import VPSDE, missdiff_batch_loss, eps_score_fn
-from .unet import UNet
-from .train import fit_network, TrainResult
-from .sampling import sample, impute_guided, impute_replacement, DEFAULT_GRID
-from .vae import VAE, encode_images, impute_autoencoder
-from .ldm import LDMissFit, fit_vae, fit_ldmiss, impute_ldm, generate_ldm
-from .diffputer import DiffPuterResult, fit_diffputer, edm_sample, diffputer_impute
-from .metrics import classifier_sha256, load_classifier, reference_features, score_images, imputation_metrics, calibration_rows
-from .runs import check_params, profile_settings, apply_overrides, run_dir_for, run_config, GENERATION_METHODS, IMPUTATION_METHODS
+from .sde import VPSDE
+from .train import TrainResult
+from .sampling import DEFAULT_SAMPLER, sampler_inputs
+from .vae import encode_images
+from .metrics import classifier_sha256, load_classifier, reference_features, score_images, imputation_metrics
+from .metrics import calibration_rows
+from .methods import METHODS, MODELS, FitData, Draw, method_names, check_registry
+from .runs import check_params, profile_settings, apply_overrides, run_dir_for, run_config
 from .runs import settings_digest, settings_diff, flatten_settings
 
 # %% auto #0
-__all__ = ['TEST_MASK_SEED', 'SPEED_ONLY', 'RESUMABLE', 'StaleCacheError', 'stage_inputs', 'run_digest', 'stage', 'Experiment',
-           'run_experiment']
+__all__ = ['TEST_MASK_SEED', 'SPEED_ONLY', 'STAGE_PREFIX', 'StaleCacheError', 'stage_inputs', 'run_digest', 'StageCache', 'stage',
+           'Stopwatch', 'Experiment', 'run_experiment']
 
 # %% ../nbs/12_experiment.ipynb #fd8a10c2
 TEST_MASK_SEED = 20_240_501
 SPEED_ONLY = ('compile',)   # settings that change how fast a result comes, not what it is: left out of digests
-RESUMABLE = {'ddpm': ('ddpm.epochs', 'ddpm.pt'), 'vae': ('vae.epochs', 'vae.pt'), 'ldm': ('ldm.epochs', 'ldm.pt'),
-             'diffputer': ('diffputer.em_iters', 'diffputer_em.pt')}   # training that more epochs (iterations) continue
+STAGE_PREFIX = dict(generation='gen_', imputation='imp_')   # a method's stage: `gen_ldm`, `imp_ldm_guidance`, ...
 
 class StaleCacheError(RuntimeError):
     "A cached stage was computed with other settings, and the run was told not to recompute."
 
+def _model_inputs(s: dict, data: dict, models: dict) -> dict:
+    "Each model's inputs: its settings group (speed-only entries dropped) and the data, or the models it builds on."
+    out = {}
+    for name, m in models.items():   # registry order: a model's upstream models come before it
+        base = {u: out[u] for u in m.upstream} if m.upstream else {'data': data}
+        own = {} if m.settings is None else {m.settings: {k: v for k, v in s[m.settings].items()
+                                                          if k not in SPEED_ONLY}}
+        out[name] = {**base, **own}
+    return out
+
 def stage_inputs(params: dict, settings: dict,
-                 device_type: str = 'cpu'  # 'cuda' draws other random streams and computes in bf16: other results
+                 device_type: str = 'cpu',  # 'cuda' draws other random streams and computes in bf16: other results
+                 methods: dict | None = None  # the methods scored (default `METHODS`)
                 ) -> dict:
     "What each cached stage of a run is computed from — `{stage: inputs}`, upstream stages' inputs included."
     s = json.loads(json.dumps(settings))   # plain JSON: tuples as lists, as the records store them
-    keep = lambda d: {k: v for k, v in d.items() if k not in SPEED_ONLY}
-    data = dict(params={k: params[k] for k in ('dataset', 'mechanism', 'rate', 'seed')}, n_train=s['n_train'], device=device_type,
-                **({'graphs': True} if device_type == 'cuda' and s.get('graphs') else {}))   # kept apart until checked on a GPU
-    test = dict(dataset=params['dataset'], n_impute=s['n_impute'], test_rate=s['test_rate'], test_mask_seed=TEST_MASK_SEED)
-    models = dict(ddpm=dict(data=data, ddpm=keep(s['ddpm'])), vae=dict(data=data, vae=keep(s['vae'])),
-                  diffputer=dict(data=data, diffputer=keep(s['diffputer'])))
-    models['ldm'] = dict(vae=models['vae'], ldm=keep(s['ldm']))
-    smp = s.get('sampler', 'em')   # 'em': the digests as before; another sampler with the grid (and η) it runs on
-    steps = dict(n_steps=s['n_steps'], **({} if smp == 'em' else dict(sampler=smp, grid=DEFAULT_GRID[smp], **({'eta': 1.0} if smp == 'ddim' else {}))))
-    out = dict(models)
-    for m in GENERATION_METHODS:
-        out[f'gen_{m}'] = dict(model=models[m], n_gen=s['n_gen'], gen_batch=s['gen_batch'],
-                               **({} if m == 'diffputer' else steps))   # DiffPuter: its own steps
-    for m in IMPUTATION_METHODS:
-        family = 'vae' if m == 'autoencoder' else m.split('_')[0]
-        out[f'imp_{m}'] = dict(model=models[family], test=test, impute_batch=s['impute_batch'],
-                               **(steps if family in ('ldm', 'ddpm') else {}))
+    methods = METHODS if methods is None else methods
+    graphs = {'graphs': True} if device_type == 'cuda' and s.get('graphs') else {}   # kept apart until checked on a GPU
+    data = dict(params={k: params[k] for k in ('dataset', 'mechanism', 'rate', 'seed')}, n_train=s['n_train'],
+                device=device_type, **graphs)
+    test = dict(dataset=params['dataset'], n_impute=s['n_impute'], test_rate=s['test_rate'],
+                test_mask_seed=TEST_MASK_SEED)
+    out = _model_inputs(s, data, MODELS)
+    steps = dict(n_steps=s['n_steps'], **sampler_inputs(s.get('sampler', DEFAULT_SAMPLER)))
+    sizes = dict(generation=dict(n_gen=s['n_gen'], gen_batch=s['gen_batch']),
+                 imputation=dict(test=test, impute_batch=s['impute_batch']))
+    for name, m in methods.items():
+        out[STAGE_PREFIX[m.task] + name] = dict(model=out.get(m.model), **sizes[m.task], **(steps if m.sampler else {}))
     return out
 
-def run_digest(params: dict, settings: dict, device_type: str = 'cpu', methods_gen=GENERATION_METHODS,
-               methods_imp=IMPUTATION_METHODS) -> str:
-    "The digest a run's `metrics.json` carries: every stage's inputs, the methods scored and the classifier scoring them."
-    return settings_digest(dict(stages=stage_inputs(params, settings, device_type), generation=list(methods_gen),
-                                imputation=list(methods_imp), classifier=classifier_sha256(params['dataset'])))
+def run_digest(params: dict, settings: dict, device_type: str = 'cpu', methods: dict | None = None) -> str:
+    "The digest a run's `metrics.json` carries: every stage's inputs, the methods scored, the classifier scoring them."
+    methods = METHODS if methods is None else methods
+    return settings_digest(dict(stages=stage_inputs(params, settings, device_type, methods),
+                                generation=list(method_names('generation', methods)),
+                                imputation=list(method_names('imputation', methods)),
+                                classifier=classifier_sha256(params['dataset'])))
+
+# %% ../nbs/12_experiment.ipynb #a7c1e0f2
+class StageCache:
+    "A run's cached stages: one folder per stage and settings, `<stage>-<digest>/`, with its record `stage.json`."
+    def __init__(self, root: Path,  # the run's `checkpoints/` folder
+                 inputs: dict,  # `stage_inputs` of the run: what each stage is computed from
+                 git: dict,  # the git state computing now, added to the records of the stages it works on
+                 recompute: bool = True,  # False: a stage cached only for other settings raises `StaleCacheError`
+                 resumable: dict | None = None,  # {stage: (dotted setting, checkpoint file)} that more of continues
+                 log=print):
+        self.root, self.inputs, self.git, self.recompute, self.log = Path(root), inputs, git, recompute, log
+        self.resumable = resumable or {}
+        self.records = {}
+        self.computed = 0.0   # compute seconds recorded through this object
+
+    def folder(self, key: str) -> Path:
+        "The folder of stage `key` computed from this run's settings."
+        return self.root / f'{key}-{settings_digest(self.inputs[key])}'
+
+    def record(self, key: str) -> dict | None:
+        "The record of stage `key`: inputs, digest, compute seconds and the git states that computed it (or None)."
+        if key not in self.records:
+            try:
+                self.records[key] = json.loads((self.folder(key) / 'stage.json').read_text())
+            except (OSError, ValueError):
+                return None
+        return self.records[key]
+
+    def others(self, key: str) -> dict:
+        "`{folder: inputs}` of stage `key` cached for other settings."
+        out = {}
+        for p in self.root.glob(f'{key}-*/stage.json'):
+            try:
+                out[p.parent] = json.loads(p.read_text())['inputs']
+            except (OSError, ValueError, KeyError):
+                continue
+        return out
+
+    def open(self, key: str) -> None:
+        "Use the stage's folder for these settings, creating it (without `recompute`, refusing if only others exist)."
+        if self.record(key) is not None:
+            return
+        want, others = self.inputs[key], self.others(key)
+        if others:
+            why = min((settings_diff(v, want) for v in others.values()), key=len)   # the closest cached settings
+            if not self.recompute:
+                raise StaleCacheError(f'{key} is cached only for other settings '
+                                      f'({len(others)} folder(s) in {self.root}); '
+                                      'the closest differs in:\n  ' + '\n  '.join(why) +
+                                      '\nRun without --no-recompute (recompute=True) to compute it for these settings.')
+            self.log(f'{key}: computing for new settings (closest cache differs in: {"; ".join(why)})')
+        d = self.folder(key)
+        d.mkdir(parents=True, exist_ok=True)
+        self._continue_training(key, others, d)
+        self.records[key] = dict(digest=settings_digest(want), inputs=want, seconds=0.0, git=[])
+        atomic_write_json(d / 'stage.json', self.records[key])
+
+    def _continue_training(self, key: str, others: dict, d: Path) -> None:
+        "Start a network's new folder from the checkpoint of one trained with the same settings but fewer epochs."
+        if key not in self.resumable:
+            return
+        field, name = self.resumable[key]
+        want = flatten_settings(self.inputs[key])
+        for folder, inputs in others.items():
+            have = flatten_settings(inputs)
+            differ = {k for k in set(have) | set(want) if have.get(k) != want.get(k)}
+            if differ == {field} and have[field] < want[field] and (folder / name).exists():
+                atomic_write_bytes(d / name, (folder / name).read_bytes())   # resuming is bit-exact: as if in one go
+                self.log(f'{key}: continuing from the {have[field]} of {folder.name} ({field} → {want[field]})')
+                return
+
+    def worked(self, key: str, add: float = 0.0, total: float | None = None, **extra) -> None:
+        "Record compute time of stage `key` (`add` seconds, or its `total` so far) and the git state that did it."
+        rec = self.record(key)
+        new = total if total is not None else rec['seconds'] + add
+        self.computed += new - rec['seconds']
+        rec['seconds'] = round(new, 3)
+        if self.git not in rec['git']:
+            rec['git'].append(self.git)
+        rec.update(extra)
+        atomic_write_json(self.folder(key) / 'stage.json', rec)
+
+    def trained(self, key: str, r: TrainResult) -> None:
+        "Record a network's training time (kept in its checkpoint), images/s and startup, if it trained now."
+        if not r.epochs_run:
+            return
+        startup = None if r.startup_seconds is None else round(r.startup_seconds, 2)
+        self.worked(key, total=r.seconds, images_per_sec=round(r.images_per_sec, 1), startup_seconds=startup)
+        self.log(f'{key}: {r.epochs_run} epoch(s) in {r.seconds:.1f} s, {r.images_per_sec:,.0f} images/s steady state'
+                 + (f', {startup:.1f} s startup (compilation, capture)' if startup is not None else ''))
+
+    def timing(self, keys=None) -> dict:
+        "Compute seconds of each cached stage (over every call that computed it), training images/s, startup seconds."
+        recs = {k: self.record(k) for k in (keys or self.inputs)}
+        recs = {k: r for k, r in recs.items() if r}
+        return dict(compute={k: r['seconds'] for k, r in recs.items()},
+                    images_per_sec={k: r['images_per_sec'] for k, r in recs.items() if 'images_per_sec' in r},
+                    startup_seconds={k: r['startup_seconds'] for k, r in recs.items()
+                                     if r.get('startup_seconds') is not None})
 
 def stage(key: str):
-    "Method decorator: compute the stage once per `Experiment`, keeping its result under `key` (formatted with the arguments)."
+    "Method decorator: compute a stage once per `Experiment`, kept under `key` formatted with the arguments."
     def decorate(method):
         sig = inspect.signature(method)
         @functools.wraps(method)
         def cached(self, *args, **kwargs):
-            bound = sig.bind(self, *args, **kwargs); bound.apply_defaults()
+            bound = sig.bind(self, *args, **kwargs)
+            bound.apply_defaults()
             k = key.format(*list(bound.arguments.values())[1:])
             if k not in self._stages:
-                if k in self.inputs: self._open(k)   # a stage with products on disk: are they this run's?
+                if k in self.inputs:
+                    self.cache.open(k)   # a stage with products on disk: are they this run's?
                 self._stages[k] = method(self, *args, **kwargs)
             return self._stages[k]
         return cached
     return decorate
 
+class Stopwatch:
+    "Seconds spent inside the functions it times, summed."
+    def __init__(self): self.seconds = 0.0
+
+    def timed(self, fn):
+        "`fn`, with the time of each call added to `seconds`."
+        def run(*args, **kwargs):
+            t0 = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self.seconds += time.perf_counter() - t0
+        return run
+
 # %% ../nbs/12_experiment.ipynb #0f32e97e
 class Experiment:
-    "One (dataset, mechanism, rate, seed, profile) experiment: every stage cached in its run folder, keyed by its settings."
+    "One (dataset, mechanism, rate, seed, profile) experiment, every stage cached in its run folder by its settings."
     def __init__(self, dataset='mnist', mechanism='mcar', rate=0.5, seed=42, profile='auto',
                  runs_dir=None,  # None: $LDMISS_RUNS_DIR, else runs/ (relative paths from the project root)
                  settings: dict | None = None,  # default: the profile's
-                 overrides=None,  # changes to those settings: {'ddpm.epochs': 2}, 'n_steps=7 ddpm.epochs=2', ... (`apply_overrides`)
-                 recompute: bool = True,  # False: a stage whose settings have no cache yet, but others do, stops the run
-                 device=None, progress: bool = True, log=print):
+                 overrides=None,  # changes to those settings: {'ddpm.epochs': 2} or 'n_steps=7 ddpm.epochs=2'
+                 recompute: bool = True,  # False: a stage cached only for other settings stops the run
+                 device=None, progress: bool = True, log=print,
+                 methods: dict | None = None):  # the methods scored, by name (default `METHODS`; see `ldmiss.methods`)
         self.params = check_params(dataset, mechanism, rate, seed, profile)
-        self.settings = apply_overrides(settings if settings is not None else profile_settings(self.params['profile']), overrides)
-        if not isinstance(recompute, bool): raise ValueError(f'recompute must be True or False, got {recompute!r}')
+        base = settings if settings is not None else profile_settings(self.params['profile'])
+        self.settings = apply_overrides(base, overrides)
+        if not isinstance(recompute, bool):
+            raise ValueError(f'recompute must be True or False, got {recompute!r}')
+        self.methods = check_registry(METHODS if methods is None else methods)
         self.device = get_device(device)
-        self.recompute, self.progress, self.log = recompute, progress, log
+        self.progress, self.log = progress, log
         self.amp, self.sde = self.device.type == 'cuda', VPSDE()
         self.graphs = self.amp and bool(self.settings.get('graphs', False))   # whole-step CUDA graphs: CUDA only
-        self.sampler = self.settings.get('sampler', 'em')
-        self.inputs = stage_inputs(self.params, self.settings, self.device.type)
+        self.sampler = self.settings.get('sampler', DEFAULT_SAMPLER)
+        self.inputs = stage_inputs(self.params, self.settings, self.device.type, self.methods)
         self.dir = run_dir_for(self.params, runs_dir)
-        self.ck = self.dir / 'checkpoints'
         self.config = run_config(self.params, self.settings, self.device)   # written with metrics.json, on success
-        self._stages, self._records, self._computed = {}, {}, 0.0
-
-    # --- bookkeeping: one folder per cached stage and settings, `<stage>-<digest>/`, with its record `stage.json`
-    def stage_dir(self, key: str) -> Path:
-        "The folder of stage `key` computed from this run's settings."
-        return self.ck / f'{key}-{settings_digest(self.inputs[key])}'
-
-    def record(self, key: str) -> dict | None:
-        "The record of stage `key`: its inputs and digest, compute seconds, the git states that computed it (None if absent)."
-        if key not in self._records:
-            try: self._records[key] = json.loads((self.stage_dir(key) / 'stage.json').read_text())
-            except (OSError, ValueError): return None
-        return self._records[key]
-
-    def _open(self, key: str):
-        "Use the stage's folder for these settings, creating it (or, without `recompute`, refusing where only other settings' exist)."
-        d, want = self.stage_dir(key), self.inputs[key]
-        if self.record(key) is not None: return
-        others = {}
-        for p in self.ck.glob(f'{key}-*/stage.json'):
-            try: others[p.parent] = json.loads(p.read_text())['inputs']
-            except (OSError, ValueError, KeyError): pass
-        if others:
-            why = min((settings_diff(v, want) for v in others.values()), key=len)   # the closest cached settings
-            if not self.recompute:
-                raise StaleCacheError(f"{key} is cached only for other settings ({len(others)} folder(s) in {self.ck}); "
-                                      'the closest differs in:\n  ' + '\n  '.join(why) +
-                                      '\nRun without --no-recompute (recompute=True) to compute it for these settings.')
-            self.log(f'{key}: computing for new settings (closest cache differs in: {"; ".join(why)})')
-        d.mkdir(parents=True, exist_ok=True)
-        self._continue_training(key, others, d)
-        self._records[key] = dict(digest=settings_digest(want), inputs=want, seconds=0.0, git=[])
-        atomic_write_json(d / 'stage.json', self._records[key])
-
-    def _continue_training(self, key: str, others: dict, d: Path):
-        "Start a network's new folder from the checkpoint of one trained with the same settings but fewer epochs (EM iterations)."
-        if key not in RESUMABLE: return
-        field, name = RESUMABLE[key]
-        want = flatten_settings(self.inputs[key])
-        for folder, inputs in others.items():
-            have = flatten_settings(inputs)
-            if ({k for k in set(have) | set(want) if have.get(k) != want.get(k)} == {field} and have[field] < want[field]
-                    and (folder / name).exists()):
-                atomic_write_bytes(d / name, (folder / name).read_bytes())   # resuming is bit-exact: as if trained in one go
-                self.log(f'{key}: continuing from the {have[field]} of {folder.name} ({field} → {want[field]})')
-                return
-
-    def _worked(self, key: str, add: float = 0.0, total: float | None = None, **extra):
-        "Record compute time of stage `key` (`add` seconds, or its `total` so far) and the git state that did it."
-        rec = self.record(key)
-        new = total if total is not None else rec['seconds'] + add
-        self._computed += new - rec['seconds']
-        rec['seconds'] = round(new, 3)
-        if self.config['git'] not in rec['git']: rec['git'].append(self.config['git'])
-        rec.update(extra)
-        atomic_write_json(self.stage_dir(key) / 'stage.json', rec)
-
-    def _trained(self, key: str, r: TrainResult):
-        "Record a network's training time (kept in its checkpoint across resumes), steady-state rate and startup, when this call trained it."
-        if not r.epochs_run: return
-        startup = None if r.startup_seconds is None else round(r.startup_seconds, 2)
-        self._worked(key, total=r.seconds, images_per_sec=round(r.images_per_sec, 1), startup_seconds=startup)
-        self.log(f'{key}: {r.epochs_run} epoch(s) in {r.seconds:.1f} s, {r.images_per_sec:,.0f} images/s steady state'
-                 + (f', {startup:.1f} s startup (compilation, capture)' if startup is not None else ''))
+        resumable = {k: m.resume for k, m in MODELS.items() if m.resume}
+        self.cache = StageCache(self.dir / 'checkpoints', self.inputs, self.config['git'], recompute, resumable, log)
+        self._stages = {}
 
     def gen(self, *names) -> torch.Generator:
         "A device generator seeded by the run's seed and `names`."
         return torch.Generator(self.device).manual_seed(stable_seed(self.params['seed'], *names))
 
-    # --- data
     @stage('train')
     def train_data(self):
         "(x in [0, 1], mask, zero-imputed x) of the training subset, on the device."
@@ -190,114 +251,70 @@ class Experiment:
         m = mcar_mask(x.shape, self.settings['test_rate'], generator=torch.Generator().manual_seed(TEST_MASK_SEED))
         return x.to(self.device), m.to(self.device)
 
-    # --- training
-    @stage('ddpm')
-    def train_ddpm(self) -> nn.Module:
-        "The pixel U-Net (EMA weights, frozen), trained with the MissDiff loss on the zero-imputed training set."
-        _, m, xo = self.train_data()
-        cfg = self.settings['ddpm']
-        r = fit_network(partial(UNet, **cfg['unet']), missdiff_batch_loss(self.sde), (xo, m), cfg, name='ddpm',
-                        seed=self.params['seed'], ckpt_dir=self.stage_dir('ddpm'), device=self.device, graphs=self.graphs,
-                        progress=self.progress)
-        self._trained('ddpm', r)
-        return r.ema.module.eval().requires_grad_(False)
+    # --- models, generation and imputation
+    @stage('{}')
+    def model(self, name: str):
+        "The trained model `name` of `MODELS` (the models it builds on first), its training recorded in its stage."
+        check_choice('model', name, tuple(MODELS))
+        m = MODELS[name]
+        upstream = {u: self.model(u) for u in m.upstream}
+        _, mask, xo = self.train_data()
+        data = FitData(xo, mask, self.settings, self.params['seed'], self.cache.folder(name), self.device, self.graphs,
+                       self.progress, upstream)
+        fitted, report = m.fit(data)
+        if isinstance(report, TrainResult):
+            self.cache.trained(name, report)
+        elif report != self.cache.record(name)['seconds']:
+            self.cache.worked(name, total=report)   # a total kept in the model's own checkpoint across resumes
+        return fitted
 
-    @stage('vae')
-    def train_vae(self) -> VAE:
-        "The masked β-VAE (EMA weights, frozen) with its latent scale, trained on the zero-imputed training set."
-        _, m, xo = self.train_data()
-        vae, r = fit_vae(xo, m, self.settings['vae'], seed=self.params['seed'], ckpt_dir=self.stage_dir('vae'), device=self.device,
-                         graphs=self.graphs, progress=self.progress)
-        self._trained('vae', r)
-        return vae
+    def model_for(self, method: str):
+        "The trained model behind `method` (None if it has none), trained first: outside any sampling's timing."
+        name = self.methods[method].model
+        return None if name is None else self.model(name)
 
-    @stage('ldm')
-    def train_ldmiss(self) -> LDMissFit:
-        "LDMiss: the masked β-VAE and the latent U-Net trained on its scaled latents."
-        _, m, xo = self.train_data()
-        fit = fit_ldmiss(xo, m, self.settings, seed=self.params['seed'], ckpt_dir=self.stage_dir('ldm'), device=self.device,
-                         graphs=self.graphs, progress=self.progress, vae=self.train_vae())
-        self._trained('ldm', fit.training['ldm'])
-        return fit
+    def draw(self, generator, n_steps: int | None = None, sampler: str | None = None) -> Draw:
+        "How a batch of this run is drawn: from `generator`, with the run's sampler and steps unless given."
+        return Draw(generator, n_steps or self.settings['n_steps'], sampler or self.sampler, self.settings,
+                    tuple(self.test_data()[0].shape[1:]), self.device, self.amp, self.graphs, self.sde)
 
-    @stage('diffputer')
-    def train_diffputer(self) -> DiffPuterResult:
-        "DiffPuter's MLP denoiser after its EM iterations (checkpointed per iteration)."
-        _, m, xo = self.train_data()
-        r = fit_diffputer(xo, m, **self.settings['diffputer'], seed=stable_seed(self.params['seed'], 'diffputer'),
-                          ckpt_dir=self.stage_dir('diffputer'), device=self.device, graphs=self.graphs, progress=self.progress)
-        secs = round(sum(h['m_seconds'] + h['e_seconds'] for h in r.history), 3)   # kept in its checkpoint across resumes
-        if secs != self.record('diffputer')['seconds']: self._worked('diffputer', total=secs)
-        return r
+    def generate_batch(self, method: str, model, lo: int, hi: int, generator, n_steps=None, sampler=None):
+        "Samples `lo`..`hi` of `method` from its trained `model`, in [0, 1] (the run's sampler and steps unless given)."
+        return self.methods[method].run(model, hi - lo, self.draw(generator, n_steps, sampler))
 
-    # --- generation and imputation
-    def _model(self, method: str):
-        "The trained model behind a generation or imputation method, trained first (outside the sampling's timing)."
-        family = method.split('_')[0]
-        return {'ldm': self.train_ldmiss, 'autoencoder': self.train_vae, 'ddpm': self.train_ddpm,
-                'diffputer': self.train_diffputer}[family]()
+    def impute_batch(self, method: str, model, lo: int, hi: int, generator, n_steps=None, sampler=None):
+        "Test images `lo`..`hi` completed by `method` with its trained `model`, in [0, 1], observed pixels kept."
+        x, m = (t[lo:hi] for t in self.test_data())
+        return self.methods[method].run(model, x, m, self.draw(generator, n_steps, sampler))
 
-    def _batched(self, key: str, n: int, batch: int, fn) -> torch.Tensor:
-        "Concatenate `fn(lo, hi, generator)` over batches of `n`, caching each batch as `<lo>.pt` in the stage's folder."
-        outs = []
+    def _batched(self, method: str, n: int, batch: int, fn) -> torch.Tensor:
+        "`fn(lo, hi, generator)` over batches of `n`, concatenated; each batch cached as `<lo>.pt` in its stage."
+        key, outs = STAGE_PREFIX[self.methods[method].task] + method, []
         for lo in range(0, n, batch):
-            hi, p = min(n, lo + batch), self.stage_dir(key) / f'{lo:06d}.pt'
-            if p.exists(): out = torch_load_checked(p, self.device)
-            else:
-                t0 = time.perf_counter()
-                out = fn(lo, hi, self.gen(key, lo)).float()
-                atomic_torch_save(out.cpu(), p)   # (moving to the CPU waits for the device)
-                self._worked(key, add=time.perf_counter() - t0)
-            outs.append(out.to(self.device))
-        return torch.cat(outs)
+            hi, p = min(n, lo + batch), self.cache.folder(key) / f'{lo:06d}.pt'
+            if p.exists():
+                outs.append(torch_load_checked(p, self.device))
+                continue
+            t0 = time.perf_counter()
+            out = fn(lo, hi, self.gen(key, lo) if self.methods[method].stochastic else None).float()
+            atomic_torch_save(out.cpu(), p)   # (moving to the CPU waits for the device)
+            self.cache.worked(key, add=time.perf_counter() - t0)
+            outs.append(out)
+        return torch.cat([o.to(self.device) for o in outs])
 
     @stage('gen_{}')
     def generate(self, method: str) -> torch.Tensor:
-        "`n_gen` samples in [0, 1] from `method` ∈ GENERATION_METHODS."
-        check_choice('generation method', method, GENERATION_METHODS)
-        s = self.settings
-        return self._batched(f'gen_{method}', s['n_gen'], s['gen_batch'], partial(self._generate_batch, method, self._model(method)))
-
-    def _generate_batch(self, method: str, model, lo: int, hi: int, generator, n_steps=None, sampler=None) -> torch.Tensor:
-        "Samples `lo`..`hi` of `method` from its trained `model`, in [0, 1] (diffusion models: the run's sampler and steps unless given)."
-        n, steps, shape = hi - lo, n_steps or self.settings['n_steps'], tuple(self.train_data()[0].shape[1:])
-        sampler = sampler or self.sampler
-        if method == 'ldm':
-            return generate_ldm(model.score_fn(self.amp), model.sde, model.vae, n, n_steps=steps, generator=generator,
-                                device=self.device, image_size=shape[-1], graphs=self.graphs and sampler == 'em', sampler=sampler)
-        if method == 'ddpm':
-            sf = eps_score_fn(model, self.sde, self.amp)
-            return from_net(sample(sf, self.sde, (n, *shape), n_steps=steps, generator=generator, device=self.device,
-                                   graphs=self.graphs and sampler == 'em', sampler=sampler)).clamp(0, 1)
-        return from_net(edm_sample(model.precond, n, shape=shape, n_steps=self.settings['diffputer']['n_steps'],
-                                   generator=generator, device=self.device, graphs=self.graphs)).clamp(0, 1)
+        "`n_gen` samples in [0, 1] from the generation method `method`."
+        check_choice('generation method', method, method_names('generation', self.methods))
+        fn = partial(self.generate_batch, method, self.model_for(method))
+        return self._batched(method, self.settings['n_gen'], self.settings['gen_batch'], fn)
 
     @stage('imp_{}')
     def impute(self, method: str) -> torch.Tensor:
-        "The evaluation images completed by `method` ∈ IMPUTATION_METHODS, in [0, 1], observed pixels kept."
-        check_choice('imputation method', method, IMPUTATION_METHODS)
-        return self._batched(f'imp_{method}', len(self.test_data()[0]), self.settings['impute_batch'],
-                             partial(self._impute_batch, method, self._model(method)))
-
-    def _impute_batch(self, method: str, model, lo: int, hi: int, generator, n_steps=None, sampler=None) -> torch.Tensor:
-        "Test images `lo`..`hi` completed by `method` with its trained `model`, in [0, 1] (the run's sampler and steps unless given)."
-        x, m = (t[lo:hi] for t in self.test_data())
-        steps, sampler = n_steps or self.settings['n_steps'], sampler or self.sampler
-        if method == 'ldm_guidance':
-            return impute_ldm(model.score_fn(self.amp), model.sde, model.vae, x, m, n_steps=steps, generator=generator,
-                              graphs=self.graphs and sampler == 'em', sampler=sampler)
-        if method in ('ddpm_guidance', 'ddpm_replacement'):
-            sf = eps_score_fn(model, self.sde, self.amp)
-            imp = impute_guided if method == 'ddpm_guidance' else impute_replacement
-            out = from_net(imp(sf, self.sde, to_net(zero_impute(x, m)), m, n_steps=steps, generator=generator,
-                               graphs=self.graphs and sampler == 'em', sampler=sampler))
-            return torch.where(m, x, out.clamp(0, 1))
-        if method == 'diffputer_replacement':   # DiffPuter's own imputation: the mean of K replacement-sampler draws
-            dp = self.settings['diffputer']
-            return diffputer_impute(model.precond, x, m, k_draws=dp['k_draws'], n_steps=dp['n_steps'],
-                                    n_resample=dp['n_resample'], batch_size=dp['sample_batch'], generator=generator,
-                                    graphs=self.graphs)
-        return impute_autoencoder(model, x, m)
+        "The evaluation images completed by the imputation method `method`, in [0, 1], observed pixels kept."
+        check_choice('imputation method', method, method_names('imputation', self.methods))
+        fn = partial(self.impute_batch, method, self.model_for(method))
+        return self._batched(method, len(self.test_data()[0]), self.settings['impute_batch'], fn)
 
     # --- scoring
     @stage('classifier')
@@ -310,57 +327,73 @@ class Experiment:
         "FID reference features of the dataset's test split, from the shipped classifier."
         return reference_features(self.classifier(), name=self.params['dataset'], device=self.device)
 
-    def timing(self, keys=None) -> dict:
-        "Compute seconds of each cached stage (summed over every call that computed it), training images/s (steady state) and startup seconds."
-        recs = {k: self.record(k) for k in (keys or self.inputs)}
-        return dict(compute={k: r['seconds'] for k, r in recs.items() if r},
-                    images_per_sec={k: r['images_per_sec'] for k, r in recs.items() if r and 'images_per_sec' in r},
-                    startup_seconds={k: r['startup_seconds'] for k, r in recs.items() if r and r.get('startup_seconds') is not None})
+    def _score_generation(self, clock: Stopwatch) -> tuple:
+        "Every generation method's scores and sample grid, and the real test images' scores beside them."
+        score = clock.timed(partial(score_images, ref_features=self.ref_features(), classifier=self.classifier(),
+                                    device=self.device))
+        scores, grids = {}, {}
+        for method in method_names('generation', self.methods):
+            images = self.generate(method)
+            scores[method] = score(images)
+            grids[f'samples_{method}.png'] = (images[:64], 8)
+        real = load_dataset(self.params['dataset'], 'test')[0][:self.settings['n_gen']]
+        scores['real_test'] = score(to_unit(real))
+        return scores, grids
 
-    def evaluate(self, methods_gen=GENERATION_METHODS, methods_imp=IMPUTATION_METHODS) -> dict:
-        "Generate, impute and score every method; return the metrics, and on success write them with the grids and `config.json`."
-        digest = run_digest(self.params, self.settings, self.device.type, methods_gen, methods_imp)
-        path = self.dir / 'metrics.json'
-        try:
-            cached = json.loads(path.read_text())
-            if cached.get('digest') == digest: return cached   # scored from exactly these settings: nothing to redo
-        except (OSError, ValueError): pass
-        t0, scoring, computed0 = time.perf_counter(), 0.0, self._computed
-        def score(fn, imgs):
-            nonlocal scoring
-            t = time.perf_counter(); out = fn(imgs); scoring += time.perf_counter() - t
-            return out
+    def _score_imputation(self, clock: Stopwatch) -> tuple:
+        "Every imputation method's scores, the calibration rows (zero and mean fill, VAE reconstruction), the grid."
         clf, ref = self.classifier(), self.ref_features()
         x, m = self.test_data()
         xt, mt, _ = self.train_data()
-        score_gen = partial(score_images, ref_features=ref, classifier=clf, device=self.device)
-        score_imp = partial(imputation_metrics, clean=x, mask=m, classifier=clf, ref_features=ref, device=self.device)
-        generation, imputation, grids = {}, {}, {}   # grids are written only once everything is scored
-        for meth in methods_gen:
-            imgs = self.generate(meth)
-            generation[meth] = score(score_gen, imgs)
-            grids[f'samples_{meth}.png'] = (imgs[:64], 8)
-        generation['real_test'] = score(score_gen, to_unit(load_dataset(self.params['dataset'], 'test')[0][:self.settings['n_gen']]))
-        for meth in methods_imp: imputation[meth] = score(score_imp, self.impute(meth))
-        imputation.update(calibration_rows(x, m, clf, ref, float(xt[mt].mean()), device=self.device))
-        vae = self.train_vae()
-        with torch.no_grad(): imputation['vae_reconstruction'] = score(score_imp, from_net(vae.decode(encode_images(vae, x))).clamp(0, 1))
-        grids['imputations.png'] = (torch.cat([x[:8], zero_impute(x[:8], m[:8])] + [self.impute(k)[:8] for k in methods_imp]), 8)
+        score = clock.timed(partial(imputation_metrics, clean=x, mask=m, classifier=clf, ref_features=ref,
+                                    device=self.device))
+        names = method_names('imputation', self.methods)
+        scores = {method: score(self.impute(method)) for method in names}
+        scores.update(calibration_rows(x, m, clf, ref, float(xt[mt].mean()), device=self.device))
+        vae = self.model('vae')
+        with torch.no_grad():
+            scores['vae_reconstruction'] = score(from_net(vae.decode(encode_images(vae, x))).clamp(0, 1))
+        rows = [x[:8], zero_impute(x[:8], m[:8])] + [self.impute(k)[:8] for k in names]
+        return scores, {'imputations.png': (torch.cat(rows), 8)}
+
+    def _run_record(self, used: list) -> dict:
+        "What `metrics.json` records of the run: parameters, settings, provenance of every stage used, model details."
+        _, mt, _ = self.train_data()
+        rec = dict(params=self.params, settings=self.settings, git=self.config['git'],
+                   environment=self.config['environment'], test_mask_seed=TEST_MASK_SEED,
+                   observed_fraction_train=float(mt.float().mean()),
+                   stages={k: {f: self.cache.record(k)[f] for f in ('digest', 'git')} for k in used})
+        for name in dict.fromkeys(m.model for m in self.methods.values()):
+            if name is not None and MODELS[name].describe is not None:
+                rec[name] = MODELS[name].describe(self.model(name))
+        return rec
+
+    def evaluate(self) -> dict:
+        "Generate, impute and score every method; return the metrics, and on success write them with the grids."
+        digest = run_digest(self.params, self.settings, self.device.type, self.methods)
+        path = self.dir / 'metrics.json'
+        try:
+            cached = json.loads(path.read_text())
+        except (OSError, ValueError):
+            cached = {}
+        if cached.get('digest') == digest:
+            return cached   # scored from exactly these settings: nothing to redo
+        t0, computed0, clock = time.perf_counter(), self.cache.computed, Stopwatch()
+        generation, grids = self._score_generation(clock)
+        imputation, imputation_grid = self._score_imputation(clock)
+        grids.update(imputation_grid)   # grids are written only once everything is scored
         used = [k for k in self.inputs if k in self._stages]
-        config = dict(params=self.params, settings=self.settings, git=self.config['git'], environment=self.config['environment'],
-                      test_mask_seed=TEST_MASK_SEED, observed_fraction_train=float(mt.float().mean()),
-                      stages={k: dict(digest=self.record(k)['digest'], git=self.record(k)['git']) for k in used})
-        if 'diffputer' in methods_gen or 'diffputer_replacement' in methods_imp:
-            dp = self.train_diffputer()
-            config['diffputer'] = dict(config=dp.config, history=dp.history)
-        timing, wall, computed = self.timing(used), time.perf_counter() - t0, self._computed - computed0
-        timing['evaluation'] = dict(wall=round(wall, 3), computed=round(computed, 3), scoring=round(scoring, 3),
-                                    loading=round(max(0.0, wall - computed - scoring), 3))   # loading: caches and data
-        metrics = json.loads(json.dumps(dict(digest=digest, config=config, generation=generation, imputation=imputation, timing=timing)))
-        for name, (imgs, nrow) in grids.items(): save_grid(imgs, self.dir / name, nrow=nrow)
+        record = self._run_record(used)
+        timing, wall, computed = self.cache.timing(used), time.perf_counter() - t0, self.cache.computed - computed0
+        timing['evaluation'] = dict(wall=round(wall, 3), computed=round(computed, 3), scoring=round(clock.seconds, 3),
+                                    loading=round(max(0.0, wall - computed - clock.seconds), 3))   # caches and data
+        metrics = dict(digest=digest, config=record, generation=generation, imputation=imputation, timing=timing)
+        metrics = json.loads(json.dumps(metrics))   # plain JSON, the same whether just computed or read back
+        for name, (images, nrow) in grids.items():
+            save_grid(images, self.dir / name, nrow=nrow)
         atomic_write_json(self.dir / 'config.json', self.config)
         atomic_write_json(path, metrics)   # last: a complete metrics.json means everything above is in place
-        return metrics   # as plain JSON, the same whether just computed or read back
+        return metrics
 
 # %% ../nbs/12_experiment.ipynb #9cea6a27
 def run_experiment(dataset='mnist', mechanism='mcar', rate=0.5, seed=42, profile='auto', runs_dir=None,
@@ -370,7 +403,3 @@ def run_experiment(dataset='mnist', mechanism='mcar', rate=0.5, seed=42, profile
     "Train, generate, impute and score one experiment (every stage cached); return its metrics."
     return Experiment(dataset, mechanism, rate, seed, profile, runs_dir, overrides=overrides, recompute=recompute,
                       progress=progress).evaluate()
-
-# %% ../nbs/12_experiment.ipynb #74d98bcc
-#| eval: false
-if __name__ == '__main__' and 'IPython' not in sys.modules: runpy.run_module('ldmiss.sweep', run_name='__main__')

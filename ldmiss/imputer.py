@@ -22,7 +22,7 @@ from .core import (get_device, check_int, check_choice, stable_seed, atomic_writ
 from .sde import VPSDE
 from .unet import UNet
 from .vae import VAE
-from .ldm import LDMissFit, fit_ldmiss, impute_ldm, latent_unet_config, check_ldmiss_settings, _check_images
+from .ldm import LDMissFit, fit_ldmiss, impute_ldm, latent_unet_config, check_ldmiss_settings, check_images
 from .runs import PROFILES, profile_settings, apply_overrides, check_sampling_settings, flatten_settings, git_state
 from .experiment import Experiment
 
@@ -128,7 +128,7 @@ def _images(X):
         obs = t[mask]
         if obs.numel() and (obs.min() < 0 or obs.max() > 1): raise ValueError('observed pixels must lie in [0, 1] (NaN marks missing ones)')
         x = torch.where(mask, t, 0.0).float()
-    _check_images(x, mask)
+    check_images(x, mask)
     return x, mask
 
 def _like(X, mask: torch.Tensor, out: torch.Tensor):
@@ -175,14 +175,14 @@ class LDMissImputer:
         old = key(self)
         self.__dict__.update(type(self)(**{**self.get_params(), **params}).__dict__)
         if model is not None and key(self) == old:   # moving to another device moves a copy: copies of this imputer may share it
-            self._adopt(copy.deepcopy(model) if 'device' in params else model, shape)
+            self.adopt(copy.deepcopy(model) if 'device' in params else model, shape)
         return self
 
     def __repr__(self):
         args = ', '.join(f'{k}={getattr(self, k)!r}' for k in _PARAMS if getattr(self, k) != _DEFAULTS[k])
         return f"LDMissImputer({args}){'' if self.model is None else '  # fitted on ' + '×'.join(map(str, self.image_shape))}"
 
-    def _adopt(self, model: LDMissFit, image_shape):
+    def adopt(self, model: LDMissFit, image_shape):
         "Use a trained model for images `image_shape` (C, H, W), moved to this imputer's device."
         model.vae.to(self._device); model.net.to(self._device)
         self.model, self.image_shape = model, tuple(image_shape)
@@ -191,7 +191,7 @@ class LDMissImputer:
         "Train the masked β-VAE, its latent scale and the latent diffusion model on images `X` (NaN = missing)."
         x, mask = _images(X)
         check_ldmiss_settings(self.settings, tuple(x.shape[1:]))
-        self._adopt(fit_ldmiss(x, mask, self.settings, seed=self.seed, fill=self.fill, device=self._device, progress=self.progress,
+        self.adopt(fit_ldmiss(x, mask, self.settings, seed=self.seed, fill=self.fill, device=self._device, progress=self.progress,
                                graphs=self.settings['graphs']), x.shape[1:])
         return self
 
@@ -264,7 +264,7 @@ def imputer_from_experiment(exp: Experiment) -> LDMissImputer:
     overrides = {k: v for k, v in mine.items() if base.get(k) != v}
     imp = LDMissImputer(profile, overrides or None, seed=exp.params['seed'], device=exp.device, progress=exp.progress)
     x, _ = exp.test_data()
-    imp._adopt(exp.train_ldmiss(), x.shape[1:])
+    imp.adopt(exp.model('ldm'), x.shape[1:])
     return imp
 
 # %% ../nbs/17_imputer.ipynb #17b0c015
@@ -316,7 +316,7 @@ def load_imputer(folder, device=None,  # None: CUDA when available
     vae = VAE(in_channels=c, **imp.settings['vae']['net'])
     net = UNet(**latent_unet_config(imp.settings['ldm']['unet'], vae.z_channels, h // 4, w // 4))
     for name, module in zip(WEIGHT_FILES, (vae, net)): module.load_state_dict(torch_load_checked(BytesIO(blobs[name])))
-    imp._adopt(LDMissFit(vae.eval().requires_grad_(False), net.eval().requires_grad_(False), VPSDE()), (c, h, w))
+    imp.adopt(LDMissFit(vae.eval().requires_grad_(False), net.eval().requires_grad_(False), VPSDE()), (c, h, w))
     return imp
 
 # %% ../nbs/17_imputer.ipynb #17b0c01f

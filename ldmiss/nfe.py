@@ -6,67 +6,90 @@
 from __future__ import annotations
 import time
 import torch
-from .core import check_int, check_choice, sync_device
-from .sampling import SAMPLERS
+from .core import check_int, sync_device
+from .sampling import SAMPLERS, DEFAULT_SAMPLER, check_sampler
 from .metrics import score_images, imputation_metrics
+from .methods import MODELS, method_names
 from .runs import git_state
 from .experiment import Experiment
 
 # %% auto #0
-__all__ = ['NFE_GENERATION', 'NFE_IMPUTATION', 'NFES', 'nfe_grid', 'nfe_study']
+__all__ = ['NFE_GENERATION', 'NFE_IMPUTATION', 'NFES', 'nfe_grid', 'check_trained', 'nfe_study']
 
 # %% ../nbs/15_nfe.ipynb #3c1a9e75
-NFE_GENERATION = ('ldm', 'ddpm')                                          # the diffusion models' generation methods
-NFE_IMPUTATION = ('ldm_guidance', 'ddpm_guidance', 'ddpm_replacement')   # and their imputation methods
+NFE_GENERATION = method_names('generation', sampler=True)   # the diffusion models' generation methods
+NFE_IMPUTATION = method_names('imputation', sampler=True)   # and their imputation methods
 NFES = (10, 20, 50, 100, 250, 1000)
 
-def nfe_grid(nfes=NFES, samplers=SAMPLERS, reference: int = 1000) -> list:
-    "The (sampler, NFE) pairs of a study: every sampler at every NFE, and Euler–Maruyama at `reference`, in that order."
+def nfe_grid(nfes=NFES, samplers=None, reference: int = 1000) -> list:
+    "The (sampler, NFE) pairs of a study: each sampler (default: all) at each NFE, then Euler–Maruyama's reference."
     nfes = sorted({check_int('NFE', n, 2) for n in nfes})
-    if not nfes or not samplers: raise ValueError('a study needs at least one NFE and one sampler')
-    for s in samplers: check_choice('sampler', s, SAMPLERS)
+    samplers = tuple(SAMPLERS) if samplers is None else tuple(samplers)
+    if not nfes or not samplers:
+        raise ValueError('a study needs at least one NFE and one sampler')
+    for s in samplers:
+        check_sampler(s)
     grid = [(s, n) for s in dict.fromkeys(samplers) for n in nfes]
-    return grid + ([] if ('em', reference) in grid else [('em', check_int('reference', reference, 2))])
+    ref = (DEFAULT_SAMPLER, check_int('reference', reference, 2))
+    return grid + ([] if ref in grid else [ref])
 
-def _trained(exp: Experiment) -> None:
-    "Refuse a run whose diffusion networks are not trained and cached for its settings on its device (a study never trains)."
-    missing = [k for k in ('ddpm', 'vae', 'ldm') if exp.record(k) is None or not exp.record(k).get('seconds')]
-    if missing: raise ValueError(f"{exp.dir} has no trained {', '.join(missing)} for these settings on {exp.device.type}: "
-                                 'run the experiment first (make run ...), with the same profile, overrides and device')
+def check_trained(exp: Experiment, methods=NFE_GENERATION + NFE_IMPUTATION) -> None:
+    "Refuse a run whose models behind `methods` are not trained and cached for its settings on its device."
+    need = {}
+    for name in dict.fromkeys(exp.methods[m].model for m in methods):
+        need.update({u: None for u in MODELS[name].upstream}, **{name: None})
+    missing = [k for k in MODELS if k in need and not (exp.cache.record(k) or {}).get('seconds')]   # registry order
+    if missing:
+        raise ValueError(f"{exp.dir} has no trained {', '.join(missing)} for these settings on {exp.device.type}: "
+                         'run the experiment first (make run ...), with the same profile, overrides and device')
+
+def _draw_images(exp: Experiment, task: str, method: str, nfe: int, sampler: str, count: int) -> torch.Tensor:
+    "`count` images of `method` in the run's batch sizes, each batch from its own seeded generator, alike in every row."
+    fn, size = ((exp.generate_batch, exp.settings['gen_batch']) if task == 'generation'
+                else (exp.impute_batch, exp.settings['impute_batch']))
+    model = exp.model_for(method)
+    return torch.cat([fn(method, model, lo, min(count, lo + size), exp.gen('nfe', method, lo), n_steps=nfe,
+                         sampler=sampler) for lo in range(0, count, size)])
+
+def _tasks(sampler: str) -> tuple:
+    "The (task, methods) a sampler is measured on: generation, and imputation where it can impute."
+    return (('generation', NFE_GENERATION),) + ((('imputation', NFE_IMPUTATION),) if SAMPLERS[sampler].imputes else ())
 
 def nfe_study(exp: Experiment,  # a run whose networks are trained (their caches on disk)
               nfes=NFES,  # numbers of network evaluations (each sampler's `n_steps`)
-              samplers=SAMPLERS,
-              n_images: int | None = None,  # images generated and imputed per configuration; None: the run's n_gen and n_impute (the smaller), at most 1,000
+              samplers=None,  # names in `SAMPLERS` (default: all)
+              n_images: int | None = None,  # per configuration; None: min(n_gen, n_impute, 1,000)
               reference: int = 1000,  # Euler–Maruyama's NFE that the others are read against
               log=print) -> dict:
-    "Generation FID/IS and imputation MSE/FID of a run's diffusion models for each (sampler, NFE), with seconds per 1,000 images."
+    "Generation FID/IS and imputation MSE/FID of a run's diffusion models per (sampler, NFE), and seconds per 1,000."
     grid = nfe_grid(nfes, samplers, reference)
     most = min(exp.settings['n_gen'], exp.settings['n_impute'])
     n = check_int('n_images', n_images if n_images is not None else min(most, 1000), 10)
-    if n > most: raise ValueError(f"n_images={n} exceeds the run's n_gen / n_impute ({exp.settings['n_gen']}, {exp.settings['n_impute']})")
-    _trained(exp)
+    if n > most:
+        raise ValueError(f"n_images={n} exceeds the run's n_gen / n_impute "
+                         f"({exp.settings['n_gen']}, {exp.settings['n_impute']})")
+    check_trained(exp)
     clf, ref = exp.classifier(), exp.ref_features()
     x, m = (t[:n] for t in exp.test_data())
     say, rows = log or (lambda msg: None), []
-    def run(task, meth, nfe, sampler, count=n):
-        "`count` images of `meth` in the run's batch sizes, each batch from its own seeded generator (the same for every configuration)."
-        fn, size = (exp._generate_batch, exp.settings['gen_batch']) if task == 'generation' else (exp._impute_batch, exp.settings['impute_batch'])
-        model = exp._model(meth)
-        return torch.cat([fn(meth, model, lo, min(count, lo + size), exp.gen('nfe', meth, lo), n_steps=nfe, sampler=sampler)
-                          for lo in range(0, count, size)])
-    for task, methods in (('generation', NFE_GENERATION), ('imputation', NFE_IMPUTATION)):
-        for meth in methods: run(task, meth, 2, 'em', count=min(n, 10))   # warm-up, untimed: loading, allocation
+    for task, methods in _tasks(DEFAULT_SAMPLER):
+        for meth in methods:
+            _draw_images(exp, task, meth, 2, DEFAULT_SAMPLER, min(n, 10))   # warm-up, untimed: loading, allocation
     for sampler, nfe in grid:
-        for task, methods in (('generation', NFE_GENERATION), ('imputation', NFE_IMPUTATION)):
+        first = len(rows)
+        for task, methods in _tasks(sampler):
             for meth in methods:
-                sync_device(exp.device); t0 = time.perf_counter()
-                out = run(task, meth, nfe, sampler)
-                sync_device(exp.device); secs = (time.perf_counter() - t0) / n * 1000
-                scores = score_images(out, ref, clf, device=exp.device) if task == 'generation' else \
-                         imputation_metrics(out, x, m, clf, ref, device=exp.device)
+                sync_device(exp.device)
+                t0 = time.perf_counter()
+                out = _draw_images(exp, task, meth, nfe, sampler, n)
+                sync_device(exp.device)
+                secs = (time.perf_counter() - t0) / n * 1000
+                scores = (score_images(out, ref, clf, device=exp.device) if task == 'generation'
+                          else imputation_metrics(out, x, m, clf, ref, device=exp.device))
                 rows.append(dict(task=task, method=meth, sampler=sampler, nfe=nfe, seconds_per_1000=secs, **scores))
-        say(f'{sampler} at {nfe} NFE: ' + ', '.join(f"{r['method']} {'FID %.1f' % r['fid'] if r['task'] == 'generation' else 'MSE %.4f' % r['mse_missing']}"
-                                                    for r in rows[-5:]))
+        say(f'{sampler} at {nfe} NFE: ' + ', '.join(
+            f"{r['method']} " + (f"FID {r['fid']:.1f}" if r['task'] == 'generation' else f"MSE {r['mse_missing']:.4f}")
+            for r in rows[first:]))
     return dict(params=exp.params, settings=exp.settings, device=str(exp.device), graphs=exp.graphs, n_images=n,
-                reference=dict(sampler='em', nfe=reference), grid=[list(g) for g in grid], git=git_state(), rows=rows)
+                reference=dict(sampler=DEFAULT_SAMPLER, nfe=reference), grid=[list(g) for g in grid], git=git_state(),
+                rows=rows)

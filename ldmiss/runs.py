@@ -17,13 +17,14 @@ from .masks import MECHANISMS, check_rate, max_rate
 from .unet import UNet, PIXEL_UNET, LATENT_UNET, small_config
 from .ldm import ldmiss_settings, check_ldmiss_settings
 from .diffputer import DIFFPUTER_DEFAULTS, check_diffputer_config
-from .sampling import SAMPLERS
+from .sampling import DEFAULT_SAMPLER, check_sampler
+from .methods import GENERATION_METHODS, IMPUTATION_METHODS
 
 # %% auto #0
-__all__ = ['PROFILES', 'DDPM_PAPER', 'DATASET_SIZES', 'POSITIVE', 'GENERATION_METHODS', 'IMPUTATION_METHODS', 'GEN_FIELDS',
-           'IMP_FIELDS', 'resolve_profile', 'check_params', 'profile_settings', 'flatten_settings', 'parse_overrides',
-           'apply_overrides', 'check_sampling_settings', 'check_settings', 'runs_root', 'run_dir_for', 'git_state',
-           'environment_info', 'run_config', 'write_config', 'settings_digest', 'settings_diff', 'metrics_complete']
+__all__ = ['PROFILES', 'DDPM_PAPER', 'DATASET_SIZES', 'POSITIVE', 'GEN_FIELDS', 'IMP_FIELDS', 'resolve_profile', 'check_params',
+           'profile_settings', 'flatten_settings', 'parse_overrides', 'apply_overrides', 'check_sampling_settings',
+           'check_settings', 'runs_root', 'run_key', 'run_dir_for', 'git_state', 'environment_info', 'run_config',
+           'write_config', 'settings_digest', 'settings_diff', 'metrics_complete']
 
 # %% ../nbs/11_runs.ipynb #5aed491f
 PROFILES = ('smoke', 'quick', 'paper')
@@ -60,7 +61,7 @@ def profile_settings(profile: str) -> dict:
     "Every size and hyper-parameter of a profile (`smoke`, `quick`, `paper`), as plain JSON-able data."
     profile = resolve_profile(profile)
     if profile == 'smoke':
-        return dict(n_train=2000, n_gen=200, n_impute=200, n_steps=50, sampler='em', test_rate=0.5, gen_batch=200, impute_batch=200, graphs=False,
+        return dict(n_train=2000, n_gen=200, n_impute=200, n_steps=50, sampler=DEFAULT_SAMPLER, test_rate=0.5, gen_batch=200, impute_batch=200, graphs=False,
                     ddpm=dict(unet=small_config(PIXEL_UNET, base_channels=16, num_res_blocks=1, groups=4), epochs=4, batch_size=64, lr=1e-3, ema_decay=0.999),
                     vae=dict(net=dict(base=8, num_res_blocks=1, groups=8), epochs=4, batch_size=64, lr=2e-3, ema_decay=0.999),
                     ldm=dict(unet=small_config(LATENT_UNET, base_channels=32, num_res_blocks=1, groups=8), epochs=15, batch_size=64, lr=1e-3, ema_decay=0.999),
@@ -68,11 +69,11 @@ def profile_settings(profile: str) -> dict:
     if profile == 'quick':
         # a few epochs train faster uncompiled: torch.compile's first pass (~75 s for the pixel net) outlasts what it saves
         # imputation batches of 500: guided imputation backpropagates through the U-Net, ~10 GB a process at 500 in bf16
-        return dict(n_train=60000, n_gen=2000, n_impute=2000, n_steps=200, sampler='em', test_rate=0.5, gen_batch=2000, impute_batch=500, graphs=False,
+        return dict(n_train=60000, n_gen=2000, n_impute=2000, n_steps=200, sampler=DEFAULT_SAMPLER, test_rate=0.5, gen_batch=2000, impute_batch=500, graphs=False,
                     ddpm={**copy.deepcopy(DDPM_PAPER), 'epochs': 2, 'lr': 2e-4, 'ema_decay': 0.999, 'compile': False},
                     **ldmiss_settings(vae=dict(epochs=6), ldm=dict(epochs=6, lr=4e-4, ema_decay=0.999, compile=False)),
                     diffputer=dict(DIFFPUTER_DEFAULTS['quick']))
-    return dict(n_train=60000, n_gen=10000, n_impute=10000, n_steps=1000, sampler='em', test_rate=0.5, gen_batch=2500, impute_batch=1000, graphs=False,
+    return dict(n_train=60000, n_gen=10000, n_impute=10000, n_steps=1000, sampler=DEFAULT_SAMPLER, test_rate=0.5, gen_batch=2500, impute_batch=1000, graphs=False,
                 ddpm=copy.deepcopy(DDPM_PAPER), **ldmiss_settings(), diffputer=dict(DIFFPUTER_DEFAULTS['paper']))
 
 # %% ../nbs/11_runs.ipynb #7c1e0021
@@ -158,9 +159,7 @@ def apply_overrides(settings: dict, overrides,
 def check_sampling_settings(s: dict) -> dict:
     "Raise `ValueError` unless `n_steps`, `sampler` and `graphs` of `s` can sample (found before any training); return `s`."
     check_int('setting n_steps', s['n_steps'], 2)
-    sampler = s.get('sampler', 'em')
-    check_choice('sampler', sampler, SAMPLERS)
-    if s.get('graphs') and sampler != 'em': raise ValueError(f"graphs=true replays the 'em' sampler only, not {sampler!r}")
+    check_sampler(s.get('sampler', DEFAULT_SAMPLER), graphs=bool(s.get('graphs')), impute=True)   # a run imputes
     return s
 
 def check_settings(s: dict, image_shape=(1, 28, 28)) -> dict:
@@ -184,10 +183,14 @@ def runs_root(runs_dir: str | Path | None = None) -> Path:
     d = Path(runs_dir if runs_dir is not None else os.environ.get('LDMISS_RUNS_DIR') or 'runs')
     return d if d.is_absolute() else project_root() / d
 
+def run_key(params: dict) -> str:
+    "The run's place among its profile, dataset and mechanism: `rate0.5/seed42` (the one place these names are made)."
+    return f"rate{params['rate']:g}/seed{params['seed']}"
+
 def run_dir_for(params: dict, runs_dir: str | Path | None = None) -> Path:
     "The run folder of one experiment (created)."
     p = params
-    d = runs_root(runs_dir) / p['profile'] / p['dataset'] / p['mechanism'] / f"rate{p['rate']:g}" / f"seed{p['seed']}"
+    d = runs_root(runs_dir) / p['profile'] / p['dataset'] / p['mechanism'] / run_key(p)
     d.mkdir(parents=True, exist_ok=True)
     return d
 
@@ -232,8 +235,6 @@ def settings_diff(old: dict, new: dict) -> list:
     return [f'{k}: {show(a, k)} → {show(b, k)}' for k in sorted(set(a) | set(b)) if a.get(k, ...) != b.get(k, ...)]
 
 # %% ../nbs/11_runs.ipynb #59d497e0
-GENERATION_METHODS = ('ldm', 'ddpm', 'diffputer')
-IMPUTATION_METHODS = ('ldm_guidance', 'ddpm_guidance', 'ddpm_replacement', 'diffputer_replacement', 'autoencoder')
 GEN_FIELDS, IMP_FIELDS = ('fid', 'is_mean', 'is_std', 'n'), ('mse_missing', 'mse_image', 'fid', 'is_mean', 'is_std', 'n')
 
 def metrics_complete(path,

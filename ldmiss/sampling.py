@@ -5,19 +5,66 @@
 # %% ../nbs/06_sampling.ipynb #c519f87d
 from __future__ import annotations
 import math
+from dataclasses import dataclass
+from typing import Callable, NamedTuple
 import torch
 from tqdm.auto import tqdm
 from .core import check_int, check_choice, check_observed, check_generator, get_device, StepGraph
 from .sde import VPSDE, append_dims
 
 # %% auto #0
-__all__ = ['SAMPLERS', 'GRIDS', 'DEFAULT_GRID', 'sampling_times', 'time_grid', 'sample', 'impute_replacement', 'rescale_to_norm',
-           'impute_guided']
+__all__ = ['GRIDS', 'DEFAULT_SAMPLER', 'SAMPLERS', 'Sampler', 'check_sampler', 'sampler_inputs', 'sampling_times', 'time_grid',
+           'sample_em', 'sample', 'impute_replacement', 'rescale_to_norm', 'impute_guided', 'HostGrid', 'host_grid',
+           'sample_dpm2m', 'sample_ddim', 'sample_dpm2m_sde']
 
 # %% ../nbs/06_sampling.ipynb #a8a57e7a
-SAMPLERS = ('em', 'dpm2m', 'ddim')   # Euler–Maruyama (the paper's), DPM-Solver++(2M) (deterministic, 2nd order), DDIM with η
-GRIDS = ('uniform', 'karras')          # uniform in t; EDM's ρ-grid in the noise level σ_t/α_t
-DEFAULT_GRID = dict(em='uniform', dpm2m='karras', ddim='uniform')   # measured on the exact Gaussian below
+GRIDS = ('uniform', 'karras')   # uniform in t; EDM's ρ-grid in the noise level σ_t/α_t
+DEFAULT_SAMPLER = 'em'          # Euler–Maruyama, the paper's sampler
+
+@dataclass(frozen=True)
+class Sampler:
+    "A reverse-time integrator with the shared signature, and what the rest of the library needs to know about it."
+    integrate: Callable       # `integrate(score, sde, x, n_steps, *, grid, generator, replace, eta, graphs, progress, desc)`
+    grid: str                 # its default time grid, one of `GRIDS` (the one a run's digest records)
+    imputes: bool = True      # False: guidance and replacement through it stay biased, so imputation refuses it
+    eta: float | None = None  # its default noise scale (recorded in a run's digest); None: it has none
+    graphs: bool = False      # can replay its step as one CUDA graph
+
+    def __call__(self, *args, **kwargs): return self.integrate(*args, **kwargs)
+
+SAMPLERS: dict[str, Sampler] = {}   # name → `Sampler`: one entry beside each integrator below
+
+def _names(ok) -> str:
+    "The registered samplers for which `ok(sampler)` holds, quoted and joined."
+    return ', '.join(repr(k) for k, v in SAMPLERS.items() if ok(v))
+
+def check_sampler(name: str, graphs: bool = False, impute: bool = False) -> Sampler:
+    "The registered sampler `name`; `ValueError` where it is unknown, cannot replay CUDA graphs, or cannot impute."
+    check_choice('sampler', name, tuple(SAMPLERS))
+    s = SAMPLERS[name]
+    if graphs and not s.graphs:
+        raise ValueError(f"graphs=True replays the {_names(lambda v: v.graphs)} sampler only, not {name!r}")
+    if impute and not s.imputes:
+        raise ValueError(f"sampler {name!r} cannot impute (deterministic: its guidance and replacement stay biased); "
+                         f"use one of {_names(lambda v: v.imputes)}")
+    return s
+
+def sampler_inputs(name: str) -> dict:
+    "What a run's settings digest records of its sampler: nothing for the default (as before samplers were a choice)."
+    if name == DEFAULT_SAMPLER: return {}
+    s = SAMPLERS[name]
+    return dict(sampler=name, grid=s.grid, **({} if s.eta is None else {'eta': s.eta}))
+
+def _sampler_args(sampler: str, grid, graphs: bool, eta, impute: bool = False) -> tuple:
+    "Check the sampler, grid and η of a call; return (the `Sampler`, its grid, its η), defaults filled in."
+    s = check_sampler(sampler, graphs, impute)
+    if eta is not None and s.eta is None: raise ValueError(f'sampler {sampler!r} has no noise scale eta')
+    eta = s.eta if eta is None else eta
+    if eta is not None and (isinstance(eta, bool) or not isinstance(eta, (int, float)) or not 0 <= eta <= 1):
+        raise ValueError(f'eta must be a number in [0, 1] (0: deterministic, 1: the full re-drawn noise), got {eta!r}')
+    grid = s.grid if grid is None else grid
+    check_choice('time grid', grid, GRIDS)
+    return s, grid, eta
 
 def sampling_times(sde: VPSDE, n_steps: int, grid: str = 'uniform', rho: float = 7.0) -> torch.Tensor:
     "The `n_steps` grid times from t = 1 down to τ, float64: uniform in t, or EDM's ρ-grid in the noise level σ_t/α_t."
@@ -42,16 +89,6 @@ def time_grid(sde: VPSDE, n_steps: int, device=None, dtype: torch.dtype = torch.
     g = dict(t=t, dt=dt, beta=beta, noise=(beta * dt).sqrt(), alpha=sde.alpha(t), sigma=sde.sigma(t),
              alpha_next=sde.alpha(t_next), sigma_next=sde.sigma(t_next))
     return {k: v.to(device=device, dtype=dtype) for k, v in g.items()}
-
-def _sampler_args(sampler: str, grid, graphs: bool, eta: float = 1.0) -> str:
-    "Check the sampler, grid and η; return the grid (the sampler's default when None)."
-    check_choice('sampler', sampler, SAMPLERS)
-    if isinstance(eta, bool) or not isinstance(eta, (int, float)) or not 0 <= eta <= 1:
-        raise ValueError(f'eta must be a number in [0, 1] (0: deterministic DDIM, 1: the DDPM posterior noise), got {eta!r}')
-    grid = DEFAULT_GRID[sampler] if grid is None else grid
-    check_choice('time grid', grid, GRIDS)
-    if graphs and sampler != 'em': raise ValueError(f"graphs=True replays the 'em' sampler only, not {sampler!r}")
-    return grid
 
 # %% ../nbs/06_sampling.ipynb #819da13a
 def _at(g: dict, i: torch.Tensor) -> dict:
@@ -90,6 +127,34 @@ def _grid(sde, n_steps, b: int, dev, dtype, grid: str = 'uniform'):
     g = time_grid(sde, n_steps, dev, dtype, grid)
     return g, torch.zeros(1, dtype=torch.long, device=dev), g['t'][:, None].expand(n_steps, b).contiguous()
 
+def sample_em(score,  # `score(x, t [B], alpha, sigma) -> tensor like x`, guidance included
+              sde: VPSDE,
+              x: torch.Tensor,  # the state at t = 1 (not modified)
+              n_steps: int,  # grid points in [τ, 1] (score evaluations)
+              *,
+              grid: str = 'uniform',  # one of `GRIDS`
+              generator: torch.Generator | None = None,  # on `x`'s device
+              replace=None,  # `replace(x, alpha, sigma) -> x` after every step but the last, or None
+              eta=None,  # unused: Euler–Maruyama draws the SDE's own noise
+              graphs: bool = False,  # replay the step as one CUDA graph (CUDA only; the CPU runs it eagerly)
+              progress: bool = False, desc: str = ''  # a tqdm bar over steps, and its label
+             ) -> torch.Tensor:
+    "Euler–Maruyama from t = 1 to τ as one static-buffer step (replayable as a CUDA graph), then noise-free to 0."
+    g, i, ts = _grid(sde, n_steps, x.shape[0], x.device, x.dtype, grid)
+    x, z = x.clone(), torch.empty_like(x)
+    def step(last=False):
+        gi = _at(g, i)
+        s = score(x, ts.index_select(0, i)[0], gi['alpha'], gi['sigma'])
+        if not last: z.normal_(generator=generator)
+        x_new = _em_step(x, s, gi, None if last else z)
+        if replace is not None and not last: x_new = replace(x_new, gi['alpha_next'], gi['sigma_next'])
+        x.copy_(x_new)
+        i.add_(1)
+    _steps(step, n_steps, graphs, x.device, generator, progress, desc)
+    return x
+
+SAMPLERS['em'] = Sampler(sample_em, grid='uniform', graphs=True)
+
 def sample(score_fn,  # `score_fn(x, t) -> tensor like x`, t a float `[B]`
            sde: VPSDE,
            shape,  # `[B, ...]` of the samples
@@ -99,30 +164,20 @@ def sample(score_fn,  # `score_fn(x, t) -> tensor like x`, t a float `[B]`
            device=None,  # default: the generator's device, else the CPU
            graphs: bool = False,  # replay the step as one CUDA graph (CUDA only; the CPU runs it eagerly)
            progress: bool = False,  # show a tqdm bar over steps
-           sampler: str = 'em',  # one of `SAMPLERS`
-           grid: str | None = None,  # one of `GRIDS`; None: the sampler's `DEFAULT_GRID`
-           eta: float = 1.0  # `ddim` only: 0 deterministic, 1 the DDPM posterior's noise
+           sampler: str = DEFAULT_SAMPLER,  # a name in `SAMPLERS`
+           grid: str | None = None,  # one of `GRIDS`; None: the sampler's own
+           eta: float | None = None  # samplers with a noise scale: 0 deterministic … 1 (None: the sampler's default)
           ) -> torch.Tensor:
     "Draw `shape[0]` samples with `sampler` from t = 1 to τ, then a noise-free step to 0 (`n_steps` score evaluations)."
     shape = _check_shape(shape)
     if len(shape) < 2: raise ValueError(f"shape must be [B, ...] with at least 2 dims, got {shape!r}")
     n_steps = check_int('n_steps', n_steps, 2)
-    grid = _sampler_args(sampler, grid, graphs, eta)
+    smp, grid, eta = _sampler_args(sampler, grid, graphs, eta)
     dev = get_device(device, generator, default='cpu')
     x = sde.prior_sampling(shape, generator=generator, device=dev)
-    if sampler != 'em':
-        with torch.no_grad():
-            return _solve(lambda v, t, a, s_: (v + s_ ** 2 * _score(score_fn, v, t)) / a, sde, x, n_steps, sampler, grid, eta,
-                          generator, progress=progress, desc='sample')[1]
-    g, i, ts = _grid(sde, n_steps, shape[0], dev, torch.float32, grid)
-    z = torch.empty_like(x)
-    def step(last=False):
-        s = _score(score_fn, x, ts.index_select(0, i)[0])
-        if not last: z.normal_(generator=generator)
-        x.copy_(_em_step(x, s, _at(g, i), None if last else z))
-        i.add_(1)
-    with torch.no_grad(): _steps(step, n_steps, graphs, dev, generator, progress, 'sample')
-    return x
+    with torch.no_grad():
+        return smp(lambda v, t, a, s_: _score(score_fn, v, t), sde, x, n_steps, grid=grid, generator=generator, eta=eta,
+                   graphs=graphs, progress=progress, desc='sample')
 
 # %% ../nbs/06_sampling.ipynb #e169b9b3
 def impute_replacement(score_fn,  # `score_fn(x, t) -> tensor like x`
@@ -134,32 +189,24 @@ def impute_replacement(score_fn,  # `score_fn(x, t) -> tensor like x`
                        generator: torch.Generator | None = None,  # on `x_obs`'s device
                        graphs: bool = False,  # replay the step as one CUDA graph (CUDA only)
                        progress: bool = False,  # show a tqdm bar over steps
-                       sampler: str = 'em', grid: str | None = None, eta: float = 1.0  # as for `sample`
+                       sampler: str = DEFAULT_SAMPLER, grid: str | None = None, eta: float | None = None  # as for `sample`
                       ) -> torch.Tensor:
     "Complete `x_obs` by replacement: after each reverse step, observed entries become a fresh α_t x_obs + σ_t z."
     check_observed(x_obs, mask)
     n_steps = check_int('n_steps', n_steps, 2)
-    grid = _sampler_args(sampler, grid, graphs, eta)
+    smp, grid, eta = _sampler_args(sampler, grid, graphs, eta, impute=True)
     dev, dtype, shape = x_obs.device, x_obs.dtype, x_obs.shape
     check_generator(generator, dev)
-    if sampler != 'em': return _replacement_solve(score_fn, sde, x_obs, mask, n_steps, sampler, grid, eta, generator, progress)
-    g, i, ts = _grid(sde, n_steps, shape[0], dev, dtype, grid)
+    start = time_grid(sde, n_steps, dev, dtype, grid)   # α and σ at t = 1, as the sampler's grid holds them
     randn = lambda: torch.randn(shape, generator=generator, device=dev, dtype=dtype)
     with torch.no_grad():
         x_obs = torch.where(mask, x_obs, torch.zeros((), dtype=dtype, device=dev))  # drop NaN / junk in missing entries
-        x = torch.where(mask, g['alpha'][0] * x_obs + g['sigma'][0] * randn(), randn())
-        z = torch.empty_like(x)
-        def step(last=False):
-            gi = _at(g, i)
-            s = _score(score_fn, x, ts.index_select(0, i)[0])
-            if not last: z.normal_(generator=generator)
-            x_new = _em_step(x, s, gi, None if last else z)
-            if not last: z.normal_(generator=generator)
-            y = x_obs if last else gi['alpha_next'] * x_obs + gi['sigma_next'] * z
-            x.copy_(torch.where(mask, y, x_new))
-            i.add_(1)
-        _steps(step, n_steps, graphs, dev, generator, progress, 'impute (replacement)')
-    return torch.where(mask, x_obs, x)
+        x = torch.where(mask, start['alpha'][0] * x_obs + start['sigma'][0] * randn(), randn())
+        z = torch.empty_like(x)   # a static buffer: the replacement replays inside a CUDA graph too
+        renoise = lambda v, a, s_: torch.where(mask, a * x_obs + s_ * z.normal_(generator=generator), v)
+        out = smp(lambda v, t, a, s_: _score(score_fn, v, t), sde, x, n_steps, grid=grid, generator=generator,
+                  replace=renoise, eta=eta, graphs=graphs, progress=progress, desc='impute (replacement)')
+    return torch.where(mask, x_obs, out)
 
 # %% ../nbs/06_sampling.ipynb #3d710556
 def rescale_to_norm(g: torch.Tensor,  # guidance `[B, ...]`
@@ -212,13 +259,13 @@ def impute_guided(score_fn,  # `score_fn(x, t) -> tensor like x`, in the diffusi
                   eps: float = 1e-12,  # relative guard of the rescaling, see `rescale_to_norm`
                   graphs: bool = False,  # replay the step (forward, backward, update) as one CUDA graph (CUDA only)
                   progress: bool = False,  # show a tqdm bar over steps
-                  sampler: str = 'em', grid: str | None = None, eta: float = 1.0  # as for `sample`
+                  sampler: str = DEFAULT_SAMPLER, grid: str | None = None, eta: float | None = None  # as for `sample`
                  ) -> torch.Tensor:
     "Complete `x_obs` by self-guided reverse sampling (guidance rescaled per sample to ‖s‖); observed entries pasted back."
     check_observed(x_obs, mask)
     latent_shape = _check_latent(decoder, latent_shape)
     n_steps = check_int('n_steps', n_steps, 2)
-    grid = _sampler_args(sampler, grid, graphs, eta)
+    smp, grid, eta = _sampler_args(sampler, grid, graphs, eta, impute=True)
     dev, dtype = x_obs.device, x_obs.dtype
     check_generator(generator, dev)
     shape = x_obs.shape if decoder is None else (x_obs.shape[0], *latent_shape)
@@ -226,58 +273,78 @@ def impute_guided(score_fn,  # `score_fn(x, t) -> tensor like x`, in the diffusi
     with torch.no_grad():
         x_obs = torch.where(mask, x_obs, zero)  # drop NaN / junk in missing entries
         x = sde.prior_sampling(shape, generator=generator, device=dev, dtype=dtype)
-        guided = lambda v, t, a, s_: _guidance(score_fn, decoder, v, t, a, s_, x_obs, mask, zero, eps)
-        if sampler != 'em':
-            x0 = _solve(lambda v, t, a, s_: (v + s_ ** 2 * torch.add(*guided(v, t, a, s_))) / a, sde, x, n_steps, sampler, grid, eta,
-                        generator, progress=progress, desc='impute (guided)')[1]
-            return torch.where(mask, x_obs, _decode(decoder, x0, x_obs))
-        g, i, ts = _grid(sde, n_steps, shape[0], dev, dtype, grid)
-        z = torch.empty_like(x)
-        def step(last=False):
-            gi = _at(g, i)
-            s, grad = guided(x, ts.index_select(0, i)[0], gi['alpha'], gi['sigma'])
-            if not last: z.normal_(generator=generator)
-            x.copy_(_em_step(x, s + grad, gi, None if last else z))
-            i.add_(1)
-        _steps(step, n_steps, graphs, dev, generator, progress, 'impute (guided)')
-        out = _decode(decoder, x, x_obs)
+        guided = lambda v, t, a, s_: torch.add(*_guidance(score_fn, decoder, v, t, a, s_, x_obs, mask, zero, eps))
+        out = smp(guided, sde, x, n_steps, grid=grid, generator=generator, eta=eta, graphs=graphs, progress=progress,
+                  desc='impute (guided)')
+        out = _decode(decoder, out, x_obs)
     return torch.where(mask, x_obs, out)
 
 # %% ../nbs/06_sampling.ipynb #3e9b6d42
-def _solve(denoise,  # `denoise(x, t [B], alpha, sigma) -> x̂0`
-           sde: VPSDE, x: torch.Tensor, n_steps: int, sampler: str, grid: str, eta: float, generator,
-           replace=None,  # `replace(x, alpha, sigma) -> x` after each step (observed entries re-noised), or None
-           progress: bool = False, desc: str = ''):
-    "Integrate from t = 1 to τ with `sampler` ('dpm2m' or 'ddim') on `grid`; return (x at τ, x̂0 at τ: the step to 0)."
-    t = sampling_times(sde, n_steps, grid)
-    a, s = sde.alpha(t).tolist(), sde.sigma(t).tolist()   # host floats: the loop never waits on the device
-    lam = [math.log(ai / si) for ai, si in zip(a, s)]
-    ts = t.to(device=x.device, dtype=x.dtype)
-    prev = h_prev = None
-    for i in tqdm(range(n_steps), disable=not progress, desc=desc, leave=False):
-        x0 = denoise(x, ts[i].expand(x.shape[0]), a[i], s[i])
-        if i == n_steps - 1: return x, x0
-        h = lam[i + 1] - lam[i]
-        if sampler == 'dpm2m':
-            d = x0 if prev is None else (1 + 1 / (2 * h_prev / h)) * x0 - (1 / (2 * h_prev / h)) * prev
-            x = (s[i + 1] / s[i]) * x - a[i + 1] * math.expm1(-h) * d
-        else:   # ddim
-            eps_hat = (x - a[i] * x0) / s[i]
-            c = eta * (s[i + 1] / s[i]) * math.sqrt(max(0.0, 1 - (a[i] / a[i + 1]) ** 2))
-            x = a[i + 1] * x0 + math.sqrt(max(0.0, s[i + 1] ** 2 - c ** 2)) * eps_hat
-            if c > 0: x = x + c * torch.randn(x.shape, generator=generator, device=x.device, dtype=x.dtype)
-        if replace is not None: x = replace(x, a[i + 1], s[i + 1])
-        prev, h_prev = x0, h
+class HostGrid(NamedTuple):
+    "A sampling grid as host floats, so that a few-step loop never waits on the device."
+    t: torch.Tensor  # the grid times, float64, from 1 down to τ
+    a: list          # α_t at each time
+    s: list          # σ_t at each time
+    lam: list        # the half log-SNR λ_t = log(α_t/σ_t), increasing
 
-def _replacement_solve(score_fn, sde, x_obs, mask, n_steps, sampler, grid, eta, generator, progress):
-    "`impute_replacement` with a few-step sampler: observed entries re-noised to every grid time reached, pasted at the end."
-    dtype, dev = x_obs.dtype, x_obs.device
-    randn = lambda: torch.randn(x_obs.shape, generator=generator, device=dev, dtype=dtype)
-    with torch.no_grad():
-        x_obs = torch.where(mask, x_obs, torch.zeros((), dtype=dtype, device=dev))
-        a0, s0 = sde.alpha(torch.tensor(sde.T)).item(), sde.sigma(torch.tensor(sde.T)).item()
-        x = torch.where(mask, a0 * x_obs + s0 * randn(), randn())
-        x0 = _solve(lambda v, t, a, s_: (v + s_ ** 2 * _score(score_fn, v, t)) / a, sde, x, n_steps, sampler, grid, eta, generator,
-                    replace=lambda v, a, s_: torch.where(mask, a * x_obs + s_ * randn(), v), progress=progress,
-                    desc='impute (replacement)')[1]
-    return torch.where(mask, x_obs, x0)
+def host_grid(sde: VPSDE, n_steps: int, grid: str) -> HostGrid:
+    "The `n_steps` times of `grid` with α, σ and λ at each."
+    t = sampling_times(sde, n_steps, grid)
+    a, s = sde.alpha(t).tolist(), sde.sigma(t).tolist()
+    return HostGrid(t, a, s, [math.log(ai / si) for ai, si in zip(a, s)])
+
+def _solve(step, score, g: HostGrid, x, replace, progress: bool, desc: str) -> torch.Tensor:
+    "Drive a data-prediction solver down `g`: x̂0 at each time, `step(i, x, x0)` to the next, `replace`; x̂0 at τ last."
+    ts = g.t.to(device=x.device, dtype=x.dtype)
+    n = len(g.a)
+    for i in tqdm(range(n), disable=not progress, desc=desc, leave=False):
+        x0 = (x + g.s[i] ** 2 * score(x, ts[i].expand(x.shape[0]), g.a[i], g.s[i])) / g.a[i]   # Tweedie's x̂0
+        if i == n - 1: return x0   # the step from τ to 0
+        x = step(i, x, x0)
+        if replace is not None: x = replace(x, g.a[i + 1], g.s[i + 1])
+
+def _noise(x, generator) -> torch.Tensor:
+    "Standard normal noise like `x`, from `generator`."
+    return torch.randn(x.shape, generator=generator, device=x.device, dtype=x.dtype)
+
+def sample_dpm2m(score, sde, x, n_steps, *, grid='karras', generator=None, replace=None, eta=None, graphs=False,
+                 progress=False, desc=''):
+    "DPM-Solver++(2M): the probability-flow ODE, x̂0 extrapolated linearly in λ from the previous step (deterministic)."
+    g, prev = host_grid(sde, n_steps, grid), {}
+    def step(i, x, x0):
+        h = g.lam[i + 1] - g.lam[i]
+        d = x0 if not prev else (1 + 1 / (2 * prev['h'] / h)) * x0 - (1 / (2 * prev['h'] / h)) * prev['x0']
+        prev.update(x0=x0, h=h)
+        return (g.s[i + 1] / g.s[i]) * x - g.a[i + 1] * math.expm1(-h) * d
+    return _solve(step, score, g, x, replace, progress, desc)
+
+SAMPLERS['dpm2m'] = Sampler(sample_dpm2m, grid='karras', imputes=False)
+
+def sample_ddim(score, sde, x, n_steps, *, grid='uniform', generator=None, replace=None, eta=1.0, graphs=False,
+                progress=False, desc=''):
+    "DDIM with η: the first-order step to α_t x̂0 + √(σ_t² − c²) ε̂, plus c z of fresh noise (η = 1: DDPM's posterior)."
+    g = host_grid(sde, n_steps, grid)
+    def step(i, x, x0):
+        a, s = g.a, g.s
+        eps_hat = (x - a[i] * x0) / s[i]
+        c = eta * (s[i + 1] / s[i]) * math.sqrt(max(0.0, 1 - (a[i] / a[i + 1]) ** 2))
+        x = a[i + 1] * x0 + math.sqrt(max(0.0, s[i + 1] ** 2 - c ** 2)) * eps_hat
+        return x + c * _noise(x, generator) if c > 0 else x
+    return _solve(step, score, g, x, replace, progress, desc)
+
+SAMPLERS['ddim'] = Sampler(sample_ddim, grid='uniform', eta=1.0)
+
+def sample_dpm2m_sde(score, sde, x, n_steps, *, grid='karras', generator=None, replace=None, eta=1.0, graphs=False,
+                     progress=False, desc=''):
+    "DPM-Solver++(2M) SDE: the 2M step with (1 + η)h of decay towards x̂0 and the matching noise re-drawn (η = 0: 2M)."
+    g, prev = host_grid(sde, n_steps, grid), {}
+    def step(i, x, x0):
+        h = g.lam[i + 1] - g.lam[i]
+        w = -math.expm1(-(1 + eta) * h)   # the weight of x̂0: 1 − e^{−(1+η)h}
+        x = (g.s[i + 1] / g.s[i]) * math.exp(-eta * h) * x + g.a[i + 1] * w * x0
+        if prev: x = x + g.a[i + 1] * 0.5 * w * (h / prev['h']) * (x0 - prev['x0'])   # the midpoint correction
+        prev.update(x0=x0, h=h)
+        return x + g.s[i + 1] * math.sqrt(-math.expm1(-2 * eta * h)) * _noise(x, generator) if eta > 0 else x
+    return _solve(step, score, g, x, replace, progress, desc)
+
+SAMPLERS['dpm2m_sde'] = Sampler(sample_dpm2m_sde, grid='karras', eta=1.0)
