@@ -75,7 +75,7 @@ RUN_ARGS = --dataset $(call q,$(DATASET)) --mechanism $(call q,$(MECHANISM)) --p
   $(if $(NO_RECOMPUTE),--no-recompute) $(if $(DRY_RUN),--dry-run)
 
 # One experiment through nbs/run.ipynb; prints the resolved profile and projected time first.
-# SAMPLER=dpm2m N_STEPS=50 samples with fewer steps; SET="n_steps=7 ddpm.epochs=2" changes settings; NO_RECOMPUTE=1 stops at caches made with other settings; DRY_RUN=1 only checks.
+# SAMPLER=dpm2m_sde N_STEPS=50 samples and imputes with fewer steps; SET="n_steps=7 ddpm.epochs=2" changes settings; NO_RECOMPUTE=1 stops at caches made with other settings; DRY_RUN=1 only checks.
 run: env
 	$(PY) -m ldmiss.sweep --notebook --rate $(call q,$(RATE)) --seed $(call q,$(SEED)) $(RUN_ARGS)
 
@@ -122,7 +122,7 @@ endef
 # every sampler in SAMPLERS at every NFE in NFES, N_IMAGES images each (0: the run's, at most 1,000), Euler-Maruyama at 1000 as the reference.
 # Writes nfe.json into the run folder, the figure and the executed notebook into runs/figures (only on success).
 NFES ?= 10 20 50 100 250 1000
-SAMPLERS ?= em dpm2m ddim
+SAMPLERS ?= em dpm2m ddim dpm2m_sde
 N_IMAGES ?= 0
 nfe: env
 	$(call study,nfe,-p nfes $(call q,$(NFES)) -p samplers $(call q,$(SAMPLERS)) -p n_images $(call q,$(N_IMAGES)))
