@@ -20,10 +20,10 @@ from .ldm import fit_vae, fit_ldmiss, impute_ldm, generate_ldm
 from .diffputer import fit_diffputer, edm_sample, diffputer_impute
 
 # %% auto #0
-__all__ = ['TASKS', 'MODELS', 'METHODS', 'GENERATION_METHODS', 'IMPUTATION_METHODS', 'FitData', 'Model', 'Draw', 'Method',
-           'fit_ddpm', 'fit_masked_vae', 'fit_latent', 'fit_diffputer_em', 'generate_latent', 'generate_pixel',
-           'generate_diffputer', 'impute_latent_guided', 'impute_diffputer', 'impute_vae', 'method_names',
-           'check_registry']
+__all__ = ['TASKS', 'MODELS', 'METHODS', 'STAGE_PREFIX', 'GENERATION_METHODS', 'IMPUTATION_METHODS', 'FitData', 'Model', 'Draw',
+           'Method', 'fit_ddpm', 'fit_masked_vae', 'fit_latent', 'fit_diffputer_em', 'generate_latent',
+           'generate_pixel', 'generate_diffputer', 'impute_latent_guided', 'impute_diffputer', 'impute_vae',
+           'method_names', 'check_registry', 'stage_name']
 
 # %% ../nbs/10a_methods.ipynb #3c286f01
 @dataclass(frozen=True)
@@ -100,8 +100,8 @@ def fit_latent(f: FitData):
 
 def fit_diffputer_em(f: FitData):
     "DiffPuter's MLP denoiser after its EM iterations (checkpointed per iteration)."
-    r = fit_diffputer(f.x, f.mask, **f.settings['diffputer'], seed=stable_seed(f.seed, 'diffputer'), ckpt_dir=f.ckpt_dir,
-                      device=f.device, graphs=f.graphs, progress=f.progress)
+    r = fit_diffputer(f.x, f.mask, **f.settings['diffputer'], seed=stable_seed(f.seed, 'diffputer'),
+                      ckpt_dir=f.ckpt_dir, device=f.device, graphs=f.graphs, progress=f.progress)
     return r, round(sum(h['m_seconds'] + h['e_seconds'] for h in r.history), 3)   # kept in its checkpoint
 
 MODELS = {m.name: m for m in (
@@ -119,8 +119,8 @@ def generate_latent(fit, n: int, d: Draw) -> torch.Tensor:
 
 def generate_pixel(net, n: int, d: Draw) -> torch.Tensor:
     "Pixel-space generation by the MissDiff-trained U-Net."
-    images = sample(eps_score_fn(net, d.sde, d.amp), d.sde, (n, *d.image_shape), n_steps=d.n_steps, generator=d.generator,
-                    device=d.device, graphs=d.replays, sampler=d.sampler)
+    images = sample(eps_score_fn(net, d.sde, d.amp), d.sde, (n, *d.image_shape), n_steps=d.n_steps,
+                    generator=d.generator, device=d.device, graphs=d.replays, sampler=d.sampler)
     return from_net(images).clamp(0, 1)
 
 def generate_diffputer(r, n: int, d: Draw) -> torch.Tensor:
@@ -143,8 +143,9 @@ def _impute_pixel(impute, net, x, mask, d: Draw) -> torch.Tensor:
 def impute_diffputer(r, x, mask, d: Draw) -> torch.Tensor:
     "DiffPuter's own imputation: the mean of K replacement-sampler draws."
     dp = d.settings['diffputer']
-    return diffputer_impute(r.precond, x, mask, k_draws=dp['k_draws'], n_steps=dp['n_steps'], n_resample=dp['n_resample'],
-                            batch_size=dp['sample_batch'], generator=d.generator, graphs=d.graphs)
+    return diffputer_impute(r.precond, x, mask, k_draws=dp['k_draws'], n_steps=dp['n_steps'],
+                            n_resample=dp['n_resample'], batch_size=dp['sample_batch'], generator=d.generator,
+                            graphs=d.graphs)
 
 def impute_vae(vae, x, mask, d: Draw) -> torch.Tensor:
     "The autoencoder baseline: encode the zero-imputed image, decode, keep the observed pixels."
@@ -162,19 +163,27 @@ METHODS = {m.name: m for m in (
 
 # %% ../nbs/10a_methods.ipynb #f3f3168b
 def method_names(task: str, methods: dict | None = None, sampler: bool | None = None) -> tuple:
-    "The names of `methods`' (default `METHODS`) entries for `task`, in registry order; `sampler`: only those that do (not)."
+    "The names of `methods`' (default `METHODS`) entries for `task` in registry order; `sampler`: those that do (not)."
     return tuple(k for k, m in (METHODS if methods is None else methods).items()
                  if m.task == task and (sampler is None or m.sampler == sampler))
 
 def check_registry(methods: dict, models: dict | None = None) -> dict:
-    "Raise `ValueError` where a method's task or model is unknown or an entry is filed under another name; return `methods`."
+    "Raise `ValueError` where a method's task or model is unknown or it is filed under another name; return `methods`."
     models = MODELS if models is None else models
     for key, m in methods.items():
-        if key != m.name: raise ValueError(f'method {m.name!r} is registered under {key!r}')
-        if m.task not in TASKS: raise ValueError(f'method {key!r}: task must be one of {TASKS}, got {m.task!r}')
+        if key != m.name:
+            raise ValueError(f'method {m.name!r} is registered under {key!r}')
+        if m.task not in TASKS:
+            raise ValueError(f'method {key!r}: task must be one of {TASKS}, got {m.task!r}')
         if m.model is not None and m.model not in models:
             raise ValueError(f'method {key!r} needs model {m.model!r}, which is not registered ({", ".join(models)})')
     return methods
+
+STAGE_PREFIX = dict(generation='gen_', imputation='imp_')   # a method's cached stage in a run
+
+def stage_name(name: str, methods: dict | None = None) -> str:
+    "The run stage that caches method `name`'s outputs: `gen_<name>` or `imp_<name>`."
+    return STAGE_PREFIX[(METHODS if methods is None else methods)[name].task] + name
 
 GENERATION_METHODS = method_names('generation')   # as every run scores them, the paper's first
 IMPUTATION_METHODS = method_names('imputation')
