@@ -252,10 +252,14 @@ class Experiment:
         return x.to(self.device), m.to(self.device)
 
     # --- models, generation and imputation
-    @stage('{}')
     def model(self, name: str):
         "The trained model `name` of `MODELS` (the models it builds on first), its training recorded in its stage."
-        check_choice('model', name, tuple(MODELS))
+        check_choice('model', name, tuple(MODELS))   # before any stage folder is opened
+        return self._fit(name)
+
+    @stage('{}')
+    def _fit(self, name: str):
+        "Fit model `name` once per object, resuming from its stage folder."
         m = MODELS[name]
         upstream = {u: self.model(u) for u in m.upstream}
         _, mask, xo = self.train_data()
@@ -280,12 +284,14 @@ class Experiment:
 
     def generate_batch(self, method: str, model, lo: int, hi: int, generator, n_steps=None, sampler=None):
         "Samples `lo`..`hi` of `method` from its trained `model`, in [0, 1] (the run's sampler and steps unless given)."
+        check_choice('generation method', method, method_names('generation', self.methods))
         return self.methods[method].run(model, hi - lo, self.draw(generator, n_steps, sampler))
 
     def impute_batch(self, method: str, model, lo: int, hi: int, generator, n_steps=None, sampler=None):
         "Test images `lo`..`hi` completed by `method` with its trained `model`, in [0, 1], observed pixels kept."
-        x, m = (t[lo:hi] for t in self.test_data())
-        return self.methods[method].run(model, x, m, self.draw(generator, n_steps, sampler))
+        check_choice('imputation method', method, method_names('imputation', self.methods))
+        x, m = (t[lo:hi] for t in self.test_data())   # the method sees the missing pixels zeroed, never their values
+        return self.methods[method].run(model, zero_impute(x, m), m, self.draw(generator, n_steps, sampler))
 
     def _batched(self, method: str, n: int, batch: int, fn) -> torch.Tensor:
         "`fn(lo, hi, generator)` over batches of `n`, concatenated; each batch cached as `<lo>.pt` in its stage."

@@ -14,7 +14,7 @@ from .masks import zero_impute
 from .sde import VPSDE, missdiff_batch_loss, eps_score_fn
 from .unet import UNet
 from .train import fit_network
-from .sampling import SAMPLERS, sample, impute_guided, impute_replacement
+from .sampling import check_sampler, sample, impute_guided, impute_replacement
 from .vae import impute_autoencoder
 from .ldm import fit_vae, fit_ldmiss, impute_ldm, generate_ldm
 from .diffputer import fit_diffputer, edm_sample, diffputer_impute
@@ -65,7 +65,7 @@ class Draw:
     @property
     def replays(self) -> bool:
         "Whether the diffusion sampler replays CUDA graphs: asked for, and the sampler can."
-        return self.graphs and SAMPLERS[self.sampler].graphs
+        return self.graphs and check_sampler(self.sampler).graphs
 
 @dataclass(frozen=True)
 class Method:
@@ -74,6 +74,7 @@ class Method:
     task: str                 # 'generation' or 'imputation'
     model: str | None         # the `MODELS` entry it needs, trained first (None: no model)
     run: Callable             # generation: `run(model, n, draw)`; imputation: `run(model, x, mask, draw)` → in [0, 1]
+                              # (x: missing pixels zeroed, the method never sees them)
     stochastic: bool = True   # draws random numbers (each batch from its own seeded generator)
     sampler: bool = False     # runs a diffusion sampler: takes the run's sampler and steps, which its digest records
 
@@ -107,9 +108,9 @@ def fit_diffputer_em(f: FitData):
 MODELS = {m.name: m for m in (
     Model('ddpm', fit_ddpm, settings='ddpm', resume=('ddpm.epochs', 'ddpm.pt')),
     Model('vae', fit_masked_vae, settings='vae', resume=('vae.epochs', 'vae.pt')),
-    Model('ldm', fit_latent, settings='ldm', upstream=('vae',), resume=('ldm.epochs', 'ldm.pt')),
     Model('diffputer', fit_diffputer_em, settings='diffputer', resume=('diffputer.em_iters', 'diffputer_em.pt'),
-          describe=lambda r: dict(config=r.config, history=r.history)))}
+          describe=lambda r: dict(config=r.config, history=r.history)),
+    Model('ldm', fit_latent, settings='ldm', upstream=('vae',), resume=('ldm.epochs', 'ldm.pt')))}
 
 # %% ../nbs/10a_methods.ipynb #2090a6ab
 def generate_latent(fit, n: int, d: Draw) -> torch.Tensor:

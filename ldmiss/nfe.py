@@ -17,8 +17,8 @@ from .experiment import Experiment
 __all__ = ['NFE_GENERATION', 'NFE_IMPUTATION', 'NFES', 'nfe_grid', 'check_trained', 'nfe_study']
 
 # %% ../nbs/15_nfe.ipynb #3c1a9e75
-NFE_GENERATION = method_names('generation', sampler=True)   # the diffusion models' generation methods
-NFE_IMPUTATION = method_names('imputation', sampler=True)   # and their imputation methods
+NFE_GENERATION = method_names('generation', sampler=True)   # the diffusion models' generation methods (of `METHODS`;
+NFE_IMPUTATION = method_names('imputation', sampler=True)   # a study takes them from its run's own registry)
 NFES = (10, 20, 50, 100, 250, 1000)
 
 def nfe_grid(nfes=NFES, samplers=None, reference: int = 1000) -> list:
@@ -33,11 +33,16 @@ def nfe_grid(nfes=NFES, samplers=None, reference: int = 1000) -> list:
     ref = (DEFAULT_SAMPLER, check_int('reference', reference, 2))
     return grid + ([] if ref in grid else [ref])
 
-def check_trained(exp: Experiment, methods=NFE_GENERATION + NFE_IMPUTATION) -> None:
-    "Refuse a run whose models behind `methods` are not trained and cached for its settings on its device."
+def _studied(exp: Experiment, task: str) -> tuple:
+    "The run's methods of `task` that run a diffusion sampler: what a study measures."
+    return method_names(task, exp.methods, sampler=True)
+
+def check_trained(exp: Experiment) -> None:
+    "Refuse a run whose models behind the studied methods are not trained and cached for its settings on its device."
     need = {}
-    for name in dict.fromkeys(exp.methods[m].model for m in methods):
-        need.update({u: None for u in MODELS[name].upstream}, **{name: None})
+    for name in dict.fromkeys(exp.methods[m].model for m in _studied(exp, 'generation') + _studied(exp, 'imputation')):
+        if name is not None:
+            need.update({u: None for u in MODELS[name].upstream}, **{name: None})
     missing = [k for k in MODELS if k in need and not (exp.cache.record(k) or {}).get('seconds')]   # registry order
     if missing:
         raise ValueError(f"{exp.dir} has no trained {', '.join(missing)} for these settings on {exp.device.type}: "
@@ -51,9 +56,10 @@ def _draw_images(exp: Experiment, task: str, method: str, nfe: int, sampler: str
     return torch.cat([fn(method, model, lo, min(count, lo + size), exp.gen('nfe', method, lo), n_steps=nfe,
                          sampler=sampler) for lo in range(0, count, size)])
 
-def _tasks(sampler: str) -> tuple:
+def _tasks(exp: Experiment, sampler: str) -> tuple:
     "The (task, methods) a sampler is measured on: generation, and imputation where it can impute."
-    return (('generation', NFE_GENERATION),) + ((('imputation', NFE_IMPUTATION),) if SAMPLERS[sampler].imputes else ())
+    tasks = ('generation', 'imputation') if SAMPLERS[sampler].imputes else ('generation',)
+    return tuple((task, _studied(exp, task)) for task in tasks)
 
 def nfe_study(exp: Experiment,  # a run whose networks are trained (their caches on disk)
               nfes=NFES,  # numbers of network evaluations (each sampler's `n_steps`)
@@ -72,12 +78,12 @@ def nfe_study(exp: Experiment,  # a run whose networks are trained (their caches
     clf, ref = exp.classifier(), exp.ref_features()
     x, m = (t[:n] for t in exp.test_data())
     say, rows = log or (lambda msg: None), []
-    for task, methods in _tasks(DEFAULT_SAMPLER):
+    for task, methods in _tasks(exp, DEFAULT_SAMPLER):
         for meth in methods:
             _draw_images(exp, task, meth, 2, DEFAULT_SAMPLER, min(n, 10))   # warm-up, untimed: loading, allocation
     for sampler, nfe in grid:
         first = len(rows)
-        for task, methods in _tasks(sampler):
+        for task, methods in _tasks(exp, sampler):
             for meth in methods:
                 sync_device(exp.device)
                 t0 = time.perf_counter()

@@ -30,7 +30,8 @@ class Sampler:
     eta: float | None = None  # its default noise scale (recorded in a run's digest); None: it has none
     graphs: bool = False      # can replay its step as one CUDA graph
 
-    def __call__(self, *args, **kwargs): return self.integrate(*args, **kwargs)
+    def __call__(self, *args, **kwargs):
+        return self.integrate(*args, **kwargs)
 
 SAMPLERS: dict[str, Sampler] = {}   # name → `Sampler`: one entry beside each integrator below
 
@@ -51,14 +52,16 @@ def check_sampler(name: str, graphs: bool = False, impute: bool = False) -> Samp
 
 def sampler_inputs(name: str) -> dict:
     "What a run's settings digest records of its sampler: nothing for the default (as before samplers were a choice)."
-    if name == DEFAULT_SAMPLER: return {}
+    if name == DEFAULT_SAMPLER:
+        return {}
     s = SAMPLERS[name]
     return dict(sampler=name, grid=s.grid, **({} if s.eta is None else {'eta': s.eta}))
 
 def _sampler_args(sampler: str, grid, graphs: bool, eta, impute: bool = False) -> tuple:
     "Check the sampler, grid and η of a call; return (the `Sampler`, its grid, its η), defaults filled in."
     s = check_sampler(sampler, graphs, impute)
-    if eta is not None and s.eta is None: raise ValueError(f'sampler {sampler!r} has no noise scale eta')
+    if eta is not None and s.eta is None:
+        raise ValueError(f'sampler {sampler!r} has no noise scale eta')
     eta = s.eta if eta is None else eta
     if eta is not None and (isinstance(eta, bool) or not isinstance(eta, (int, float)) or not 0 <= eta <= 1):
         raise ValueError(f'eta must be a number in [0, 1] (0: deterministic, 1: the full re-drawn noise), got {eta!r}')
@@ -70,7 +73,8 @@ def sampling_times(sde: VPSDE, n_steps: int, grid: str = 'uniform', rho: float =
     "The `n_steps` grid times from t = 1 down to τ, float64: uniform in t, or EDM's ρ-grid in the noise level σ_t/α_t."
     n = check_int('n_steps', n_steps, 2)
     check_choice('time grid', grid, GRIDS)
-    if grid == 'uniform': return torch.linspace(sde.T, sde.eps, n, dtype=torch.float64)
+    if grid == 'uniform':
+        return torch.linspace(sde.T, sde.eps, n, dtype=torch.float64)
     ends = torch.tensor([sde.T, sde.eps], dtype=torch.float64)
     smax, smin = torch.expm1(-2 * sde.log_alpha(ends)).sqrt()   # σ/α at 1 and at τ
     u = torch.arange(n, dtype=torch.float64) / (n - 1)
@@ -110,8 +114,10 @@ def _score(score_fn, x, t):
 
 def _check_shape(shape, name: str = 'shape') -> tuple:
     "`shape` as a tuple of positive ints with at least 2 entries (`[B, ...]`), else `ValueError`."
-    try: shape = tuple(shape)
-    except TypeError: raise ValueError(f"{name} must be a sequence of positive ints, got {shape!r}") from None
+    try:
+        shape = tuple(shape)
+    except TypeError:
+        raise ValueError(f"{name} must be a sequence of positive ints, got {shape!r}") from None
     if not all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in shape):
         raise ValueError(f"{name} must be a sequence of positive ints, got {shape!r}")
     return shape
@@ -145,9 +151,11 @@ def sample_em(score,  # `score(x, t [B], alpha, sigma) -> tensor like x`, guidan
     def step(last=False):
         gi = _at(g, i)
         s = score(x, ts.index_select(0, i)[0], gi['alpha'], gi['sigma'])
-        if not last: z.normal_(generator=generator)
+        if not last:
+            z.normal_(generator=generator)
         x_new = _em_step(x, s, gi, None if last else z)
-        if replace is not None and not last: x_new = replace(x_new, gi['alpha_next'], gi['sigma_next'])
+        if replace is not None and not last:
+            x_new = replace(x_new, gi['alpha_next'], gi['sigma_next'])
         x.copy_(x_new)
         i.add_(1)
     _steps(step, n_steps, graphs, x.device, generator, progress, desc)
@@ -170,7 +178,8 @@ def sample(score_fn,  # `score_fn(x, t) -> tensor like x`, t a float `[B]`
           ) -> torch.Tensor:
     "Draw `shape[0]` samples with `sampler` from t = 1 to τ, then a noise-free step to 0 (`n_steps` score evaluations)."
     shape = _check_shape(shape)
-    if len(shape) < 2: raise ValueError(f"shape must be [B, ...] with at least 2 dims, got {shape!r}")
+    if len(shape) < 2:
+        raise ValueError(f"shape must be [B, ...] with at least 2 dims, got {shape!r}")
     n_steps = check_int('n_steps', n_steps, 2)
     smp, grid, eta = _sampler_args(sampler, grid, graphs, eta)
     dev = get_device(device, generator, default='cpu')
@@ -215,7 +224,8 @@ def rescale_to_norm(g: torch.Tensor,  # guidance `[B, ...]`
                     eps: float = 1e-12  # relative guard: denominator ‖g‖ + eps·‖s‖ + tiny
                    ) -> torch.Tensor:
     "Rescale each sample of `g` to the norm of the matching sample of `s`: g·‖s‖/(‖g‖ + eps·‖s‖ + tiny)."
-    if g.shape != s.shape: raise ValueError(f"g {tuple(g.shape)} and s {tuple(s.shape)} must have the same shape")
+    if g.shape != s.shape:
+        raise ValueError(f"g {tuple(g.shape)} and s {tuple(s.shape)} must have the same shape")
     gn, sn = g.flatten(1).norm(dim=1), s.flatten(1).norm(dim=1)
     scale = sn / (gn + eps * sn + torch.finfo(g.dtype).tiny)
     return g * append_dims(scale, g.ndim)
@@ -225,8 +235,10 @@ def _check_latent(decoder, latent_shape):
     "Validate the latent-mode arguments: both or neither; `latent_shape` a per-sample shape of positive ints."
     if (decoder is None) != (latent_shape is None):
         raise ValueError("decoder and latent_shape go together: give both (latent mode) or neither (pixel mode)")
-    if decoder is None: return None
-    if not callable(decoder): raise ValueError(f"decoder must be callable, got {type(decoder).__name__}")
+    if decoder is None:
+        return None
+    if not callable(decoder):
+        raise ValueError(f"decoder must be callable, got {type(decoder).__name__}")
     return _check_shape(latent_shape, 'latent_shape')
 
 def _decode(decoder, z, x_obs):
@@ -300,9 +312,11 @@ def _solve(step, score, g: HostGrid, x, replace, progress: bool, desc: str) -> t
     n = len(g.a)
     for i in tqdm(range(n), disable=not progress, desc=desc, leave=False):
         x0 = (x + g.s[i] ** 2 * score(x, ts[i].expand(x.shape[0]), g.a[i], g.s[i])) / g.a[i]   # Tweedie's x̂0
-        if i == n - 1: return x0   # the step from τ to 0
+        if i == n - 1:
+            return x0   # the step from τ to 0
         x = step(i, x, x0)
-        if replace is not None: x = replace(x, g.a[i + 1], g.s[i + 1])
+        if replace is not None:
+            x = replace(x, g.a[i + 1], g.s[i + 1])
 
 def _noise(x, generator) -> torch.Tensor:
     "Standard normal noise like `x`, from `generator`."
@@ -343,7 +357,8 @@ def sample_dpm2m_sde(score, sde, x, n_steps, *, grid='karras', generator=None, r
         h = g.lam[i + 1] - g.lam[i]
         w = -math.expm1(-(1 + eta) * h)   # the weight of x̂0: 1 − e^{−(1+η)h}
         x = (g.s[i + 1] / g.s[i]) * math.exp(-eta * h) * x + g.a[i + 1] * w * x0
-        if prev: x = x + g.a[i + 1] * 0.5 * w * (h / prev['h']) * (x0 - prev['x0'])   # the midpoint correction
+        if prev:   # the midpoint correction
+            x = x + g.a[i + 1] * 0.5 * w * (h / prev['h']) * (x0 - prev['x0'])
         prev.update(x0=x0, h=h)
         return x + g.s[i + 1] * math.sqrt(-math.expm1(-2 * eta * h)) * _noise(x, generator) if eta > 0 else x
     return _solve(step, score, g, x, replace, progress, desc)
