@@ -35,9 +35,14 @@ ACCOUNT ?=
 SBATCH ?=
 NO_SUBMIT ?=
 
-.PHONY: env fashion-data test run sweep sweep-status figures nfe calibration bench export clean-cache clean-venv
+.PHONY: help env fashion-data test run sweep sweep-status figures nfe calibration bench export clean-cache clean-venv
+.DEFAULT_GOAL := help
 
-env: $(STAMP) fashion-data
+# A bare `make` lists the targets: the lines below marked `## ` (nothing is installed or run).
+help:  ## list these targets
+	@awk -F':.*## ' '/^[a-z-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(firstword $(MAKEFILE_LIST))
+
+env: $(STAMP) fashion-data  ## set up .venv (pinned, offline-safe) and, as root, Debian's Fashion-MNIST
 
 # Fashion-MNIST comes from Debian's dataset-fashion-mnist (IDX files in /usr/share/datasets/fashion-mnist). As root
 # with apt-get it is installed when missing; elsewhere a note says how, and everything but dataset=fashion_mnist works.
@@ -61,7 +66,7 @@ $(STAMP): requirements.lock setup.py settings.ini
 	$(PY) -c "import mnist, ldmiss"
 	touch $@
 
-test: env
+test: env  ## check export and notebooks, then run every notebook's tests (about 7 minutes on 2 cores)
 	export LDMISS_RUNS_DIR=$$(mktemp -d) LDMISS_FIGURES_DIR=$$(mktemp -d)
 	trap 'rm -rf "$$LDMISS_RUNS_DIR" "$$LDMISS_FIGURES_DIR"' EXIT
 	$(PY) .ci/check_repo.py
@@ -76,7 +81,7 @@ RUN_ARGS = --dataset $(call q,$(DATASET)) --mechanism $(call q,$(MECHANISM)) --p
 
 # One experiment through nbs/run.ipynb; prints the resolved profile and projected time first.
 # SAMPLER=dpm2m_sde N_STEPS=50 samples and imputes with fewer steps; SET="n_steps=7 ddpm.epochs=2" changes settings; NO_RECOMPUTE=1 stops at caches made with other settings; DRY_RUN=1 only checks.
-run: env
+run: env  ## one experiment through nbs/run.ipynb: RATE, SEED, PROFILE, DATASET, MECHANISM, SET, SAMPLER, N_STEPS
 	$(PY) -m ldmiss.sweep --notebook --rate $(call q,$(RATE)) --seed $(call q,$(SEED)) $(RUN_ARGS)
 
 # Every (rate, seed) whose metrics.json is not complete with these settings; failures are listed at the end and do not stop the others.
@@ -87,17 +92,17 @@ SWEEP_ARGS = --executor $(call q,$(EXECUTOR)) $(if $(JOBS_PER_GPU),--jobs-per-gp
   $(if $(GPUS),--gpus $(call q,$(GPUS))) $(if $(CPUS),--cpus $(call q,$(CPUS))) $(if $(MEM_GB),--mem-gb $(call q,$(MEM_GB))) \
   $(if $(or $(TIME),$(TIME_MIN)),--time-min $(call q,$(or $(TIME),$(TIME_MIN)))) $(if $(ACCOUNT),--account $(call q,$(ACCOUNT))) \
   $(foreach o,$(SBATCH),--sbatch=$(call q,$(o))) $(if $(NO_SUBMIT),--no-submit)
-sweep: env
+sweep: env  ## RATES × SEEDS, here (JOBS, JOBS_PER_GPU) or on Slurm (EXECUTOR=slurm)
 	$(PY) -m ldmiss.sweep --rates $(foreach r,$(RATES),$(call q,$(r))) --seeds $(foreach s,$(SEEDS),$(call q,$(s))) --jobs $(call q,$(JOBS)) $(RUN_ARGS) $(SWEEP_ARGS)
 
 # What the last sweep of DATASET / MECHANISM / PROFILE became: done, failed (with their logs) or still pending.
-sweep-status: env
+sweep-status: env  ## done, failed and pending runs of the last sweeps
 	$(PY) -m ldmiss.sweep --status $(RUN_ARGS)
 
 # The paper's figures from every complete run under runs/ (HTML with plotly.js beside it, and PNG where a browser for export exists).
 # The executed notebook replaces results.ipynb only on success (else results.failed.ipynb).
 FIGURES_DIR ?=
-figures: env
+figures: env  ## the paper's figures from every complete run (nbs/results.ipynb)
 	out=$(call q,$(or $(FIGURES_DIR),$(LDMISS_FIGURES_DIR),runs/figures)); mkdir -p "$$out"
 	if $(VENV)/bin/papermill nbs/results.ipynb "$$out/results.running.ipynb" --cwd nbs -k python3 \
 	     -p runs_dir $(call q,$(or $(RUNS_DIR),$(LDMISS_RUNS_DIR),runs)) -p out_dir "$$(realpath "$$out")"; then
@@ -119,33 +124,36 @@ define study
 endef
 
 # Quality against network evaluations for one finished run (nbs/nfe.ipynb; run it first with `make run`, same RATE, SEED, PROFILE, SET):
-# every sampler in SAMPLERS at every NFE in NFES, N_IMAGES images each (0: the run's, at most 1,000), Euler-Maruyama at 1000 as the reference.
+# every sampler in SAMPLERS at every NFE in NFES, N_IMAGES images each (0: the run's, at most 1,000), Euler-Maruyama at REFERENCE
+# (1000, the published study's; 0: none, a quicker study) as the reference.
 # Writes nfe.json into the run folder, the figure and the executed notebook into runs/figures (only on success).
 NFES ?= 10 20 50 100 250 1000
 SAMPLERS ?= em dpm2m ddim dpm2m_sde
 N_IMAGES ?= 0
-nfe: env
-	$(call study,nfe,-p nfes $(call q,$(NFES)) -p samplers $(call q,$(SAMPLERS)) -p n_images $(call q,$(N_IMAGES)))
+REFERENCE ?= 1000
+nfe: env  ## quality against network evaluations for a finished run (nbs/nfe.ipynb)
+	$(call study,nfe,-p nfes $(call q,$(NFES)) -p samplers $(call q,$(SAMPLERS)) -p n_images $(call q,$(N_IMAGES)) \
+	  -p reference $(call q,$(REFERENCE)))
 
 # Calibration of LDMiss's multiple imputations for one run (nbs/calibration.ipynb; same RATE, SEED, PROFILE, SET as the run):
 # N_DRAWS completions of each of N_IMAGES test images (0: the run's n_impute) under the run's 50 % MCAR test masks; coverage of
 # the draw intervals and MSE of the draw mean. Uses the run's cached LDMiss (trains it there if missing).
 # Writes calibration.json into the run folder, the figures and the executed notebook into runs/figures (only on success).
 N_DRAWS ?= 20
-calibration: env
+calibration: env  ## coverage of LDMiss's intervals for a finished run (nbs/calibration.ipynb)
 	$(call study,calibration,-p n_draws $(call q,$(N_DRAWS)) -p n_images $(call q,$(N_IMAGES)))
 
 # Throughput of the Table 1 networks in every variant (eager, compile, whole-step CUDA graphs, both) beside naive PyTorch,
 # graph replay checked against eager, and the projected GPU-hours; one JSON line on stdout, the summary table on stderr.
-bench: env
+bench: env  ## throughput of the networks in every variant, projected GPU-hours (runs/bench/bench.json)
 	$(PY) -m ldmiss.bench --out runs/bench/bench.json
 
-export: env
+export: env  ## regenerate ldmiss/ from the notebooks and clean them
 	$(VENV)/bin/nbdev_export && $(VENV)/bin/nbdev_clean
 
 # torch.compile's persistent cache (kept between processes so a sweep compiles each network once); dataset caches stay.
-clean-cache:
+clean-cache:  ## empty torch.compile's persistent cache
 	rm -rf "$${LDMISS_CACHE:-.cache}/compile"
 
-clean-venv:
+clean-venv:  ## remove .venv
 	rm -rf $(VENV)

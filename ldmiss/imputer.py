@@ -425,7 +425,7 @@ def calibration_study(exp: Experiment,  # a run; its LDMiss stage is loaded from
     """(record, draws): the coverage of draw intervals and the draw-mean and single-draw MSE of a run's LDMiss
     on its test images and masks."""
     n_draws = check_int('n_draws', n_draws, 2)
-    for level in levels:
+    for level in sorted(levels, reverse=True):   # the highest level needs the most draws: named first
         check_level(level, n_draws)
     x, m = exp.test_data()
     n = check_int('n_images', n_images if n_images is not None else len(x))

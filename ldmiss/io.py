@@ -5,6 +5,7 @@
 # %% ../nbs/16_io.ipynb #16a0c003
 from __future__ import annotations
 import glob as globlib
+import warnings
 from pathlib import Path
 from typing import NamedTuple
 import numpy as np
@@ -30,11 +31,23 @@ def image_files(source,  # a folder, a glob pattern, one file, or a list of file
                 mask_suffix: str = '_mask'  # files whose stem ends in it are masks, not images
                ) -> list:
     "The image files (PNG/JPEG, sorted) that `source` names, companion masks left out."
-    if isinstance(source, (list, tuple)): files = [Path(p) for p in source]
-    elif Path(source).is_dir(): files = sorted(p for p in Path(source).iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
-    elif Path(source).is_file(): files = [Path(source)]
-    else: files = sorted(Path(p) for p in globlib.glob(str(source)) if Path(p).suffix.lower() in IMAGE_SUFFIXES)
-    files = [p for p in files if not (mask_suffix and p.stem.endswith(mask_suffix))]
+    if isinstance(source, (list, tuple)):
+        files = [Path(p) for p in source]
+    elif Path(source).is_dir():
+        files = sorted(p for p in Path(source).iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+    elif Path(source).is_file():
+        files = [Path(source)]
+    elif not any(c in str(source) for c in '*?['):
+        raise ValueError(f'{source} does not exist: give a folder, a glob pattern, an image file or a list of files')
+    else:
+        files = sorted(Path(p) for p in globlib.glob(str(source)) if Path(p).suffix.lower() in IMAGE_SUFFIXES)
+    masks = [p for p in files if mask_suffix and p.stem.endswith(mask_suffix)]
+    files = [p for p in files if p not in masks]
+    stems = {(p.parent, p.stem) for p in files}
+    lone = [p.name for p in masks if (p.parent, p.stem[:-len(mask_suffix)]) not in stems]
+    if lone:
+        warnings.warn(f'ignored {len(lone)} mask(s) with no image of the same name: {lone[:5]} '
+                      f'(x{mask_suffix}.png goes with x.png)', stacklevel=2)
     if not files:
         raise ValueError(f'no PNG or JPEG images in {source!r} (masks ending in {mask_suffix!r} are not images)')
     bad = [str(p) for p in files if p.suffix.lower() not in IMAGE_SUFFIXES or not p.is_file()]

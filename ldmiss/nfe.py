@@ -21,7 +21,9 @@ NFE_GENERATION = method_names('generation', sampler=True)   # the diffusion mode
 NFE_IMPUTATION = method_names('imputation', sampler=True)   # a study takes them from its run's own registry)
 NFES = (10, 20, 50, 100, 250, 1000)
 
-def nfe_grid(nfes=NFES, samplers=None, reference: int = 1000) -> list:
+def nfe_grid(nfes=NFES, samplers=None,
+             reference: int = 1000  # Euler–Maruyama's NFE to read the others against; 0: none
+            ) -> list:
     "The (sampler, NFE) pairs of a study: each sampler (default: all) at each NFE, then Euler–Maruyama's reference."
     nfes = sorted({check_int('NFE', n, 2) for n in nfes})
     samplers = tuple(SAMPLERS) if samplers is None else tuple(samplers)
@@ -30,8 +32,10 @@ def nfe_grid(nfes=NFES, samplers=None, reference: int = 1000) -> list:
     for s in samplers:
         check_sampler(s)
     grid = [(s, n) for s in dict.fromkeys(samplers) for n in nfes]
-    ref = (DEFAULT_SAMPLER, check_int('reference', reference, 2))
-    return grid + ([] if ref in grid else [ref])
+    if check_int('reference', reference, 0) == 1:
+        raise ValueError('reference must be 0 (no reference) or an NFE >= 2, got 1')
+    ref = (DEFAULT_SAMPLER, reference)
+    return grid + ([] if reference == 0 or ref in grid else [ref])
 
 def _studied(exp: Experiment, task: str) -> tuple:
     "The run's methods of `task` that run a diffusion sampler: what a study measures."
@@ -65,7 +69,7 @@ def nfe_study(exp: Experiment,  # a run whose networks are trained (their caches
               nfes=NFES,  # numbers of network evaluations (each sampler's `n_steps`)
               samplers=None,  # names in `SAMPLERS` (default: all)
               n_images: int | None = None,  # per configuration; None: min(n_gen, n_impute, 1,000)
-              reference: int = 1000,  # Euler–Maruyama's NFE that the others are read against
+              reference: int = 1000,  # Euler–Maruyama's NFE that the others are read against; 0: none
               log=print) -> dict:
     "Generation FID/IS and imputation MSE/FID of a run's diffusion models per (sampler, NFE), and seconds per 1,000."
     grid = nfe_grid(nfes, samplers, reference)
@@ -97,5 +101,6 @@ def nfe_study(exp: Experiment,  # a run whose networks are trained (their caches
             f"{r['method']} " + (f"FID {r['fid']:.1f}" if r['task'] == 'generation' else f"MSE {r['mse_missing']:.4f}")
             for r in rows[first:]))
     return dict(params=exp.params, settings=exp.settings, device=str(exp.device), graphs=exp.graphs, n_images=n,
-                reference=dict(sampler=DEFAULT_SAMPLER, nfe=reference), grid=[list(g) for g in grid], git=git_state(),
+                reference=dict(sampler=DEFAULT_SAMPLER, nfe=reference) if reference else None,
+                grid=[list(g) for g in grid], git=git_state(),
                 rows=rows)
