@@ -16,6 +16,8 @@ SET ?=
 SAMPLER ?=
 N_STEPS ?=
 NO_RECOMPUTE ?=
+# RECOMPUTE=1: make run runs a run that is already complete for its settings (else: 'nothing to do')
+RECOMPUTE ?=
 DRY_RUN ?=
 # RUNS_DIR empty: $$LDMISS_RUNS_DIR if set, else runs/
 RUNS_DIR ?=
@@ -82,7 +84,7 @@ RUN_ARGS = --dataset $(call q,$(DATASET)) --mechanism $(call q,$(MECHANISM)) --p
 # One experiment through nbs/run.ipynb; prints the resolved profile and projected time first.
 # SAMPLER=dpm2m_sde N_STEPS=50 samples and imputes with fewer steps; SET="n_steps=7 ddpm.epochs=2" changes settings; NO_RECOMPUTE=1 stops at caches made with other settings; DRY_RUN=1 only checks.
 run: env  ## one experiment through nbs/run.ipynb: RATE, SEED, PROFILE, DATASET, MECHANISM, SET, SAMPLER, N_STEPS
-	$(PY) -m ldmiss.sweep --notebook --rate $(call q,$(RATE)) --seed $(call q,$(SEED)) $(RUN_ARGS)
+	$(PY) -m ldmiss.sweep --notebook --rate $(call q,$(RATE)) --seed $(call q,$(SEED)) $(RUN_ARGS) $(if $(RECOMPUTE),--force)
 
 # Every (rate, seed) whose metrics.json is not complete with these settings; failures are listed at the end and do not stop the others.
 # EXECUTOR=slurm submits a submitit job array instead (PARTITION, GPUS, CPUS, MEM_GB, TIME=minutes or D-HH:MM:SS, ACCOUNT, SBATCH="--qos=high",

@@ -483,6 +483,7 @@ def _parser() -> argparse.ArgumentParser:
     arg('--no-recompute', action='store_true', help='stop where a cache was made with other settings (names them)')
     arg('--runs-dir', default=None, help='default: $LDMISS_RUNS_DIR, else runs/')
     arg('--notebook', action='store_true', help='one run: execute nbs/run.ipynb with papermill into the run folder')
+    arg('--force', action='store_true', help='one run: run it even when it is complete for these settings')
     arg('--status', action='store_true',
         help="read back the last sweep's sweep.json for --dataset/--mechanism/--profile")
     arg('--dry-run', action='store_true', help='check everything and print the plan; run nothing')
@@ -553,6 +554,10 @@ def main(argv=None) -> int:
         return _status(summary_path(params, a.runs_dir), ap.prog)
     print(plan(params, settings, over), flush=True)
     if a.dry_run:
+        return 0
+    digest = run_digest(params, settings, get_device().type)
+    if not a.force and metrics_complete(run_dir_for(params, a.runs_dir) / 'metrics.json', digest):
+        print(f'{run_key(params)}: complete (settings digest {digest}), nothing to do; --force (RECOMPUTE=1) runs it')
         return 0
     if a.notebook:
         return run_notebook(params, a.runs_dir, over, not a.no_recompute)
