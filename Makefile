@@ -105,7 +105,7 @@ sweep-status: env  ## done, failed and pending runs of the last sweeps
 # The executed notebook replaces results.ipynb only on success (else results.failed.ipynb).
 FIGURES_DIR ?=
 figures: env  ## the paper's figures from every complete run (nbs/results.ipynb)
-	out=$(call q,$(or $(FIGURES_DIR),$(LDMISS_FIGURES_DIR),runs/figures)); mkdir -p "$$out"
+	out=$(call q,$(or $(FIGURES_DIR),$(LDMISS_FIGURES_DIR),$(or $(RUNS_DIR),$(LDMISS_RUNS_DIR),runs)/figures)); mkdir -p "$$out"
 	if $(VENV)/bin/papermill nbs/results.ipynb "$$out/results.running.ipynb" --cwd nbs -k python3 \
 	     -p runs_dir $(call q,$(or $(RUNS_DIR),$(LDMISS_RUNS_DIR),runs)) -p out_dir "$$(realpath "$$out")"; then
 	  mv "$$out/results.running.ipynb" "$$out/results.ipynb"; rm -f "$$out/results.failed.ipynb"
@@ -115,7 +115,7 @@ figures: env  ## the paper's figures from every complete run (nbs/results.ipynb)
 # SET and RUNS_DIR, with the study's own papermill PARAMETERS; the executed notebook goes into the figures folder as
 # NAME_<profile>_<dataset>_<mechanism>_rate<r>_seed<s>.ipynb, only on success (else .failed.ipynb).
 define study
-	out=$(call q,$(or $(FIGURES_DIR),$(LDMISS_FIGURES_DIR),runs/figures)); mkdir -p "$$out"
+	out=$(call q,$(or $(FIGURES_DIR),$(LDMISS_FIGURES_DIR),$(or $(RUNS_DIR),$(LDMISS_RUNS_DIR),runs)/figures)); mkdir -p "$$out"
 	nb="$$out/$(1)_$(PROFILE)_$(DATASET)_$(MECHANISM)_rate$(RATE)_seed$(SEED)"
 	if $(VENV)/bin/papermill nbs/$(1).ipynb "$$nb.running.ipynb" --cwd nbs -k python3 -p dataset $(call q,$(DATASET)) \
 	     -p mechanism $(call q,$(MECHANISM)) -p rate $(call q,$(RATE)) -p seed $(call q,$(SEED)) -p profile $(call q,$(PROFILE)) \

@@ -93,19 +93,28 @@ def save_grid(images: torch.Tensor,  # [N, C, H, W] in [0, 1] (clipped here, for
 # %% ../nbs/00_core.ipynb #5e7d2a02
 def save_figure(fig,  # a plotly figure
                 name: str, out) -> list:
-    "Write `out/name.html` (plotly.js beside it) and `out/name.png` where export works; return the paths written."
-    out = Path(out); out.mkdir(parents=True, exist_ok=True)
-    paths = [out / f'{name}.html']
-    fig.write_html(paths[0], include_plotlyjs='directory')
-    png = out / f'{name}.png'
+    "Write `out/name.html` (plotly.js beside it) and `out/name.png` together, or neither; return the paths written."
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    html, png = out / f'{name}.html', out / f'{name}.png'
+    new_html, new_png = out / f'.{name}.new.html', out / f'.{name}.new.png'   # written whole, then moved in place
+    fig.write_html(new_html, include_plotlyjs='directory')
     try:
-        fig.write_image(png, scale=2); paths.append(png)
-    except Exception as e:   # no browser for static export: keep the HTML, drop a PNG that would disagree with it
-        stale = png.exists()
-        png.unlink(missing_ok=True)
-        print(f'PNG export skipped for {name}: {type(e).__name__}: {str(e).splitlines()[0][:120]}'
-              + (f'; removed the stale {png.name}, rerun where a browser for export exists' if stale else ''))
-    return paths
+        fig.write_image(new_png, scale=2)
+    except Exception as e:   # PNG export needs a browser (chromium) and kaleido
+        new_png.unlink(missing_ok=True)
+        why = f'{type(e).__name__}: {str(e).splitlines()[0][:100]}' if str(e).strip() else type(e).__name__
+        if png.exists():   # a new HTML beside the old PNG would disagree with it: keep both as they were
+            new_html.unlink()
+            print(f'{name}: kept the figure as it was, PNG export failed ({why}); '
+                  'rerun where chromium and kaleido can export PNGs')
+            return []
+        os.replace(new_html, html)
+        print(f'{name}: HTML only, PNG export failed ({why})')
+        return [html]
+    os.replace(new_html, html)
+    os.replace(new_png, png)
+    return [html, png]
 
 # %% ../nbs/00_core.ipynb #a5bf9809
 def _canonical(d) -> torch.device:
