@@ -22,7 +22,7 @@ from .bench import project_run_seconds, bench_rates, bench_startup, bench_call_s
 # %% auto #0
 __all__ = ['EXECUTORS', 'SLURM_DEFAULTS', 'ACTIVE', 'FAILED', 'need_submitit', 'slurm_minutes', 'slurm_settings',
            'slurm_parameters', 'slurm_script', 'plan', 'run_notebook', 'run_command', 'RunJob', 'gpu_slots',
-           'summary_path', 'sweep', 'sweep_status', 'main']
+           'thread_env', 'summary_path', 'sweep', 'sweep_status', 'main']
 
 # %% ../nbs/13_sweep.ipynb #6a1e0001
 EXECUTORS = ('local', 'slurm')
@@ -236,6 +236,14 @@ def _gpu_env(gpu_index: int | None) -> tuple:
     gpu = visible[gpu_index] if gpu_index < len(visible) else str(gpu_index)
     return gpu, dict(os.environ, CUDA_VISIBLE_DEVICES=gpu)
 
+def thread_env(n_slots: int, cores: int | None = None, environ=None) -> dict:
+    "Thread settings for each of `n_slots` runs side by side: the cores split between them, unless the user set them."
+    environ = os.environ if environ is None else environ
+    if n_slots < 2 or 'OMP_NUM_THREADS' in environ:
+        return {}
+    share = str(max(1, (cores or os.cpu_count() or 1) // n_slots))   # else each run's torch takes every core
+    return dict(OMP_NUM_THREADS=share, MKL_NUM_THREADS=share)
+
 def _run_local(todo: list, slots: list, log) -> dict:
     "Run `todo` [(key, argv, log path)] as subprocesses here, one per free slot; {key: 'done' | 'failed'}."
     running, status = {}, {}   # slot: (key, process, log file)
@@ -255,6 +263,7 @@ def _run_local(todo: list, slots: list, log) -> dict:
             time.sleep(1)
         slot = next(i for i in range(len(slots)) if i not in running)
         gpu, env = _gpu_env(slots[slot])
+        env.update(thread_env(len(slots)))
         logf = open(log_path, 'w')
         log(f'starting {key}' + ('' if gpu is None else f' on GPU {gpu}'))
         proc = subprocess.Popen(argv, stdout=logf, stderr=subprocess.STDOUT, cwd=project_root(), env=env)
