@@ -128,7 +128,7 @@ endef
 # Quality against network evaluations for one finished run (nbs/nfe.ipynb; run it first with `make run`, same RATE, SEED, PROFILE, SET):
 # every sampler in SAMPLERS at every NFE in NFES, N_IMAGES images each (0: the run's, at most 1,000), Euler-Maruyama at REFERENCE
 # (1000, the published study's; 0: none, a quicker study) as the reference.
-# Writes nfe.json into the run folder, the figure and the executed notebook into runs/figures (only on success).
+# Writes nfe.json into the run folder, the figure and the executed notebook into <RUNS_DIR>/figures (only on success).
 NFES ?= 10 20 50 100 250 1000
 SAMPLERS ?= em dpm2m ddim dpm2m_sde
 N_IMAGES ?= 0
@@ -139,8 +139,8 @@ nfe: env  ## quality against network evaluations for a finished run (nbs/nfe.ipy
 
 # Calibration of LDMiss's multiple imputations for one run (nbs/calibration.ipynb; same RATE, SEED, PROFILE, SET as the run):
 # N_DRAWS completions of each of N_IMAGES test images (0: the run's n_impute) under the run's 50 % MCAR test masks; coverage of
-# the draw intervals and MSE of the draw mean. Uses the run's cached LDMiss (trains it there if missing).
-# Writes calibration.json into the run folder, the figures and the executed notebook into runs/figures (only on success).
+# the draw intervals and MSE of the draw mean. Uses the run's cached LDMiss; a run without it is refused (make run first).
+# Writes calibration.json into the run folder, the figures and the executed notebook into <RUNS_DIR>/figures (only on success).
 N_DRAWS ?= 20
 calibration: env  ## coverage of LDMiss's intervals for a finished run (nbs/calibration.ipynb)
 	$(call study,calibration,-p n_draws $(call q,$(N_DRAWS)) -p n_images $(call q,$(N_IMAGES)))

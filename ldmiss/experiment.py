@@ -224,7 +224,7 @@ class Experiment:
         self.graphs = self.amp and bool(self.settings.get('graphs', False))   # whole-step CUDA graphs: CUDA only
         self.sampler = self.settings.get('sampler', DEFAULT_SAMPLER)
         self.inputs = stage_inputs(self.params, self.settings, self.device.type, self.methods)
-        self.dir = run_dir_for(self.params, runs_dir)
+        self.dir = run_dir_for(self.params, runs_dir, create=False)   # made with the run's first product
         self.config = run_config(self.params, self.settings, self.device)   # written with metrics.json, on success
         resumable = {k: m.resume for k, m in MODELS.items() if m.resume}
         self.cache = StageCache(self.dir / 'checkpoints', self.inputs, self.config['git'], recompute, resumable, log)
@@ -271,6 +271,18 @@ class Experiment:
         elif report != self.cache.record(name)['seconds']:
             self.cache.worked(name, total=report)   # a total kept in the model's own checkpoint across resumes
         return fitted
+
+    def require_trained(self, names) -> None:
+        "Refuse, naming them, where models `names` or those they build on are not trained for these settings here."
+        need, todo = set(), list(names)
+        while todo:
+            name = todo.pop()
+            need.add(name)
+            todo += MODELS[name].upstream
+        missing = [k for k in MODELS if k in need and not (self.cache.record(k) or {}).get('seconds')]
+        if missing:
+            raise ValueError(f"{self.dir} has no trained {', '.join(missing)} for these settings on {self.device.type}: "
+                             'run the experiment first (make run ...), with the same profile, overrides and device')
 
     def model_for(self, method: str):
         "The trained model behind `method` (None if it has none), trained first: outside any sampling's timing."

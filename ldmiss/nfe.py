@@ -43,14 +43,8 @@ def _studied(exp: Experiment, task: str) -> tuple:
 
 def check_trained(exp: Experiment) -> None:
     "Refuse a run whose models behind the studied methods are not trained and cached for its settings on its device."
-    need = {}
-    for name in dict.fromkeys(exp.methods[m].model for m in _studied(exp, 'generation') + _studied(exp, 'imputation')):
-        if name is not None:
-            need.update({u: None for u in MODELS[name].upstream}, **{name: None})
-    missing = [k for k in MODELS if k in need and not (exp.cache.record(k) or {}).get('seconds')]   # registry order
-    if missing:
-        raise ValueError(f"{exp.dir} has no trained {', '.join(missing)} for these settings on {exp.device.type}: "
-                         'run the experiment first (make run ...), with the same profile, overrides and device')
+    studied = _studied(exp, 'generation') + _studied(exp, 'imputation')
+    exp.require_trained([exp.methods[m].model for m in studied if exp.methods[m].model is not None])
 
 def _draw_images(exp: Experiment, task: str, method: str, nfe: int, sampler: str, count: int) -> torch.Tensor:
     "`count` images of `method` in the run's batch sizes, each batch from its own seeded generator, alike in every row."

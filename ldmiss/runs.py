@@ -229,11 +229,14 @@ def run_key(params: dict) -> str:
     "The run's place among its profile, dataset and mechanism: `rate0.5/seed42` (the one place these names are made)."
     return f"rate{params['rate']:g}/seed{params['seed']}"
 
-def run_dir_for(params: dict, runs_dir: str | Path | None = None) -> Path:
-    "The run folder of one experiment (created)."
+def run_dir_for(params: dict, runs_dir: str | Path | None = None,
+                create: bool = True  # False: only its path (an `Experiment` makes it with its first product)
+               ) -> Path:
+    "The run folder of one experiment."
     p = params
     d = runs_root(runs_dir) / p['profile'] / p['dataset'] / p['mechanism'] / run_key(p)
-    d.mkdir(parents=True, exist_ok=True)
+    if create:
+        d.mkdir(parents=True, exist_ok=True)
     return d
 
 # %% ../nbs/11_runs.ipynb #4c1b5b23
