@@ -141,13 +141,14 @@ def _projection(settings: dict, dev: torch.device, path: Path) -> str:
         return f'projected: {path} lacks the variants this run uses (`make bench` measures them)'
 
 def plan(params: dict, settings: dict, overrides=None, device=None,
-         bench_path=None  # default: runs/bench/bench.json under the project root
+         bench_path=None,  # default: runs/bench/bench.json under the project root
+         where: str | None = None  # where the run goes, when not here (e.g. "Slurm nodes' GPUs"); device: its type
         ) -> str:
     "What one run will do, as text: resolved profile, device, sizes, overrides and the benchmark's projected time."
-    dev = get_device(device)
+    dev = get_device(device) if where is None else torch.device(device or 'cpu')
     s = settings
     epochs = f"{s['ddpm']['epochs']}/{s['vae']['epochs']}/{s['ldm']['epochs']}"
-    lines = [f"profile {params['profile']} on {device_name(dev)}: n_train {s['n_train']}, n_gen {s['n_gen']}, "
+    lines = [f"profile {params['profile']} on {where or device_name(dev)}: n_train {s['n_train']}, n_gen {s['n_gen']}, "
              f"n_impute {s['n_impute']}, n_steps {s['n_steps']}, epochs ddpm/vae/ldm {epochs}"]
     over = parse_overrides(overrides)
     if over:
@@ -412,7 +413,11 @@ def sweep(rates, seeds, dataset='mnist', mechanism='mcar', profile='auto',
     grid = _sweep_grid(rates, seeds, dataset, mechanism, o['profile'])
     overrides = parse_overrides(overrides)
     settings = apply_overrides(profile_settings(grid[0]['profile']), overrides)
-    log(plan(grid[0], settings, overrides) + '\n' + _grid_text(grid))
+    where = None
+    if o['on_slurm']:   # the runs go to the nodes: say so, and project for their device, not this machine's
+        where = "the Slurm nodes' GPUs" if o['device_type'] == 'cuda' else "the Slurm nodes' CPUs"
+    log(plan(grid[0], settings, overrides, device=o['device_type'] if where else None, where=where) + '\n'
+        + _grid_text(grid))
     if dry_run:
         return dict(done=[], skipped=[], failed=[], submitted=[])
     path, executor = summary_path(grid[0], runs_dir), o['executor']
