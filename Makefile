@@ -1,6 +1,7 @@
 # The two commands of the README: `make test` and `make run`. Both set up .venv first (pinned, offline-safe).
 SHELL := bash
 .ONESHELL:
+.SILENT:   # recipes print what the user needs to see, not the shell lines behind it
 .SHELLFLAGS := -eu -o pipefail -c
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -16,6 +17,8 @@ SET ?=
 SAMPLER ?=
 N_STEPS ?=
 NO_RECOMPUTE ?=
+# CONFIRM=1: start quick or paper runs on a machine without a GPU (hours each; refused otherwise)
+CONFIRM ?=
 # RECOMPUTE=1: make run runs a run that is already complete for its settings (else: 'nothing to do')
 RECOMPUTE ?=
 DRY_RUN ?=
@@ -79,7 +82,7 @@ q = '$(subst ','\'',$(1))'
 RUN_ARGS = --dataset $(call q,$(DATASET)) --mechanism $(call q,$(MECHANISM)) --profile $(call q,$(PROFILE)) \
   $(if $(RUNS_DIR),--runs-dir $(call q,$(RUNS_DIR))) $(if $(SET),--set $(call q,$(SET))) \
   $(if $(SAMPLER),--sampler $(call q,$(SAMPLER))) $(if $(N_STEPS),--n-steps $(call q,$(N_STEPS))) \
-  $(if $(NO_RECOMPUTE),--no-recompute) $(if $(DRY_RUN),--dry-run)
+  $(if $(NO_RECOMPUTE),--no-recompute) $(if $(DRY_RUN),--dry-run) $(if $(CONFIRM),--confirm)
 
 # One experiment through nbs/run.ipynb; prints the resolved profile and projected time first.
 # SAMPLER=dpm2m_sde N_STEPS=50 samples and imputes with fewer steps; SET="n_steps=7 ddpm.epochs=2" changes settings; NO_RECOMPUTE=1 stops at caches made with other settings; DRY_RUN=1 only checks.

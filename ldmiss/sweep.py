@@ -14,6 +14,7 @@ except ImportError:
     submitit = None
 from .core import project_root, check_int, check_choice, get_device, device_name, atomic_write_json
 from .runs import check_params, profile_settings, apply_overrides, parse_overrides, run_key, run_dir_for
+from .runs import resolve_profile
 from .runs import runs_root, metrics_complete
 from .sampling import DEFAULT_SAMPLER
 from .experiment import run_experiment, run_digest, StaleCacheError
@@ -498,6 +499,7 @@ def _parser() -> argparse.ArgumentParser:
     arg('--runs-dir', default=None, help='default: $LDMISS_RUNS_DIR, else runs/')
     arg('--notebook', action='store_true', help='one run: execute nbs/run.ipynb with papermill into the run folder')
     arg('--force', action='store_true', help='one run: run it even when it is complete for these settings')
+    arg('--confirm', action='store_true', help='start quick or paper runs on this machine even without a GPU (hours)')
     arg('--status', action='store_true',
         help="read back the last sweep's sweep.json for --dataset/--mechanism/--profile")
     arg('--dry-run', action='store_true', help='check everything and print the plan; run nothing')
@@ -542,6 +544,13 @@ def _status(path: Path, prog: str) -> int:
         return 1
     return 1 if sweep_status(path)['failed'] else 0
 
+def _refuse_hours_on_cpu(profile: str, executor) -> None:
+    "Raise `ValueError` where runs of `profile` (quick, paper) would go to this machine's CPU, which takes hours."
+    p = resolve_profile(profile)
+    if executor == 'local' and p != 'smoke' and get_device().type == 'cpu':
+        raise ValueError(f"profile {p} on this machine's CPU takes many hours a run (smoke takes minutes): "
+                         'add CONFIRM=1 (--confirm) to start it anyway')
+
 def main(argv=None) -> int:
     "Command line: one experiment (`--rate ... --seed ...`) or a sweep (`--rates ... --seeds ...`); the exit code."
     ap = _sweep_parser()
@@ -553,6 +562,8 @@ def main(argv=None) -> int:
     sweeping = (a.rates is not None or a.seeds is not None) and not a.status
     try:   # everything checked, once, before anything runs
         if sweeping:
+            if not (a.confirm or a.dry_run):
+                _refuse_hours_on_cpu(a.profile, a.executor)
             r = sweep(a.rates or [a.rate], a.seeds or [a.seed], a.dataset, a.mechanism, a.profile, a.runs_dir, a.jobs,
                       not a.no_notebook, given, not a.no_recompute, log=partial(print, flush=True), executor=a.executor,
                       slurm=slurm, jobs_per_gpu=a.jobs_per_gpu, submit=not a.no_submit, dry_run=a.dry_run)
@@ -573,6 +584,12 @@ def main(argv=None) -> int:
     if not a.force and metrics_complete(run_dir_for(params, a.runs_dir) / 'metrics.json', digest):
         print(f'{run_key(params)}: complete (settings digest {digest}), nothing to do; --force (RECOMPUTE=1) runs it')
         return 0
+    try:
+        if not a.confirm:
+            _refuse_hours_on_cpu(params['profile'], o['executor'])
+    except ValueError as e:
+        print(f'{ap.prog}: error: {e}', file=sys.stderr)
+        return 2
     if a.notebook:
         return run_notebook(params, a.runs_dir, over, not a.no_recompute)
     return _run_here(params, a.runs_dir, over, not a.no_recompute, ap.prog)
