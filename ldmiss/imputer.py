@@ -350,6 +350,12 @@ def save_imputer(imputer: LDMissImputer, folder) -> Path:
     if imputer.model is None:
         raise RuntimeError('nothing to save: this LDMissImputer is not fitted')
     folder, hashes = Path(folder), {}
+    if folder.exists() and not folder.is_dir():
+        raise ValueError(f'{folder} is a file: save into a folder (it is made if missing)')
+    foreign = [n for n in WEIGHT_FILES if (folder / n).exists()]
+    if foreign and not (folder / 'imputer.json').exists():   # someone else's files: never overwritten
+        raise ValueError(f'{folder} holds {", ".join(foreign)} but no saved LDMissImputer: '
+                         'save into a new or empty folder, or one that holds an imputer to replace')
     for name, net in zip(WEIGHT_FILES, (imputer.model.vae, imputer.model.net)):
         blob = _weight_bytes(net)
         hashes[name] = hashlib.sha256(blob).hexdigest()   # the hash of the bytes written, not of what is there later
@@ -406,6 +412,8 @@ def load_imputer(folder, device=None,  # None: CUDA when available
                  progress: bool = True) -> LDMissImputer:
     "A fitted `LDMissImputer` from `folder` (written by `save_imputer`), its record and files checked by SHA-256 first."
     folder = Path(folder)
+    if folder.is_file():
+        raise ValueError(f'{folder} is a file: give the folder that save wrote (it holds imputer.json)')
     rec = _read_record(folder)
     blobs = _read_weights(folder, rec['sha256'])
     imp = LDMissImputer(**{**rec['params'], 'device': device, 'progress': progress})
