@@ -4,7 +4,7 @@
 
 # %% ../nbs/11_runs.ipynb #fccd21e3
 from __future__ import annotations
-import copy, hashlib, json, math, os, platform, re, subprocess, time
+import contextlib, copy, fcntl, hashlib, json, math, os, platform, re, subprocess, time
 from pathlib import Path
 import numpy as np
 import scipy
@@ -23,8 +23,8 @@ from .methods import GENERATION_METHODS, IMPUTATION_METHODS
 # %% auto #0
 __all__ = ['PROFILES', 'DDPM_PAPER', 'DATASET_SIZES', 'POSITIVE', 'GEN_FIELDS', 'IMP_FIELDS', 'resolve_profile', 'check_params',
            'profile_settings', 'flatten_settings', 'parse_overrides', 'apply_overrides', 'check_sampling_settings',
-           'check_settings', 'runs_root', 'run_key', 'run_dir_for', 'git_state', 'environment_info', 'run_config',
-           'write_config', 'settings_digest', 'settings_diff', 'metrics_complete']
+           'check_settings', 'runs_root', 'run_key', 'run_dir_for', 'run_lock', 'git_state', 'environment_info',
+           'run_config', 'write_config', 'settings_digest', 'settings_diff', 'metrics_complete']
 
 # %% ../nbs/11_runs.ipynb #5aed491f
 PROFILES = ('smoke', 'quick', 'paper')
@@ -238,6 +238,22 @@ def run_dir_for(params: dict, runs_dir: str | Path | None = None,
     if create:
         d.mkdir(parents=True, exist_ok=True)
     return d
+
+@contextlib.contextmanager
+def run_lock(run_dir: Path, log=print):
+    "Hold a run folder's lock while a run works in it: a second run started on the same folder waits, saying so."
+    path = Path(run_dir) / 'checkpoints' / 'run.lock'   # beside the caches, which git ignores
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, 'a') as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            log(f'waiting: another run is working in {run_dir}')
+            fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
 
 # %% ../nbs/11_runs.ipynb #4c1b5b23
 def git_state(root: Path | None = None) -> dict:

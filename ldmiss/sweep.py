@@ -14,7 +14,7 @@ except ImportError:
     submitit = None
 from .core import project_root, check_int, check_choice, get_device, device_name, atomic_write_json
 from .runs import check_params, profile_settings, apply_overrides, parse_overrides, run_key, run_dir_for
-from .runs import resolve_profile
+from .runs import resolve_profile, run_lock
 from .runs import runs_root, metrics_complete
 from .sampling import DEFAULT_SAMPLER
 from .experiment import run_experiment, run_digest, StaleCacheError
@@ -551,6 +551,13 @@ def _refuse_hours_on_cpu(profile: str, executor) -> None:
         raise ValueError(f"profile {p} on this machine's CPU takes many hours a run (smoke takes minutes): "
                          'add CONFIRM=1 (--confirm) to start it anyway')
 
+def _nothing_to_do(params: dict, runs_dir, digest: str, force: bool) -> bool:
+    "Whether one run is complete for these settings (and not forced): then it says so and is left as it is."
+    if force or not metrics_complete(run_dir_for(params, runs_dir, create=False) / 'metrics.json', digest):
+        return False
+    print(f'{run_key(params)}: complete (settings digest {digest}), nothing to do; --force (RECOMPUTE=1) runs it')
+    return True
+
 def main(argv=None) -> int:
     "Command line: one experiment (`--rate ... --seed ...`) or a sweep (`--rates ... --seeds ...`); the exit code."
     ap = _sweep_parser()
@@ -581,8 +588,7 @@ def main(argv=None) -> int:
     if a.dry_run:
         return 0
     digest = run_digest(params, settings, get_device().type)
-    if not a.force and metrics_complete(run_dir_for(params, a.runs_dir) / 'metrics.json', digest):
-        print(f'{run_key(params)}: complete (settings digest {digest}), nothing to do; --force (RECOMPUTE=1) runs it')
+    if _nothing_to_do(params, a.runs_dir, digest, a.force):
         return 0
     try:
         if not a.confirm:
@@ -590,9 +596,12 @@ def main(argv=None) -> int:
     except ValueError as e:
         print(f'{ap.prog}: error: {e}', file=sys.stderr)
         return 2
-    if a.notebook:
-        return run_notebook(params, a.runs_dir, over, not a.no_recompute)
-    return _run_here(params, a.runs_dir, over, not a.no_recompute, ap.prog)
+    with run_lock(run_dir_for(params, a.runs_dir), log=partial(print, flush=True)):   # one run at a time in a folder
+        if _nothing_to_do(params, a.runs_dir, digest, a.force):   # another run finished it while this one waited
+            return 0
+        if a.notebook:
+            return run_notebook(params, a.runs_dir, over, not a.no_recompute)
+        return _run_here(params, a.runs_dir, over, not a.no_recompute, ap.prog)
 
 # %% ../nbs/13_sweep.ipynb #74d98bcc
 #| eval: false
