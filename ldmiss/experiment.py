@@ -281,8 +281,9 @@ class Experiment:
             todo += MODELS[name].upstream
         missing = [k for k in MODELS if k in need and not (self.cache.record(k) or {}).get('seconds')]
         if missing:
-            raise ValueError(f"{self.dir} has no trained {', '.join(missing)} for these settings on {self.device.type}: "
-                             'run the experiment first (make run ...), with the same profile, overrides and device')
+            raise ValueError(f"{self.dir} has no trained {', '.join(missing)} for these settings on "
+                             f'{self.device.type}: run the experiment first (make run ...), with the same profile, '
+                             'overrides and device')
 
     def model_for(self, method: str):
         "The trained model behind `method` (None if it has none), trained first: outside any sampling's timing."
