@@ -18,7 +18,7 @@ from .sampling import sample, impute_guided, impute_replacement
 from .vae import VAE, VAE_CONFIGS, vae_loss
 from .ldm import impute_ldm
 from .runs import profile_settings, apply_overrides
-from .methods import MODELS, METHODS, method_names, stage_name
+from .methods import METHODS, method_names, models_for, stage_name
 
 # %% auto #0
 __all__ = ['BENCH_PROFILES', 'SAMPLE_METHODS', 'IMPUTE_METHODS', 'TRAIN_NETS', 'SECTIONS', 'RATE_KEYS', 'VARIANTS',
@@ -33,13 +33,7 @@ BENCH_PROFILES = ('full', 'smoke')
 SAMPLE_METHODS = method_names('generation', sampler=True)   # ('ldm', 'ddpm'): the generation methods with a sampler
 IMPUTE_METHODS = method_names('imputation', sampler=True)   # ('ldm_guidance', 'ddpm_guidance', 'ddpm_replacement')
 
-def _models_for(methods) -> tuple:
-    "The `MODELS` that `methods` need and those they build on, in registry order."
-    need = {METHODS[m].model for m in methods}
-    need |= {u for n in need for u in MODELS[n].upstream}
-    return tuple(n for n in MODELS if n in need)
-
-TRAIN_NETS = _models_for(SAMPLE_METHODS + IMPUTE_METHODS)   # ('ddpm', 'vae', 'ldm'): the networks they train
+TRAIN_NETS = models_for(SAMPLE_METHODS + IMPUTE_METHODS)   # ('ddpm', 'vae', 'ldm'): the networks they train
 SECTIONS = dict(train=TRAIN_NETS, sample=SAMPLE_METHODS, impute=IMPUTE_METHODS)   # the figures of each section
 RATE_KEYS = tuple(f'{sec}_{name}' for sec, names in SECTIONS.items() for name in names)   # train_ddpm, sample_ldm...
 VARIANTS = dict(train=('eager', 'compile', 'graphs', 'compile+graphs'),   # what each section can measure (the table)

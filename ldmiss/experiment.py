@@ -18,7 +18,7 @@ from .sampling import DEFAULT_SAMPLER, sampler_inputs
 from .vae import encode_images
 from .metrics import classifier_sha256, load_classifier, reference_features, score_images, imputation_metrics
 from .metrics import calibration_rows
-from .methods import METHODS, MODELS, FitData, Draw, method_names, stage_name, check_registry
+from .methods import METHODS, MODELS, FitData, Draw, method_names, models_for, stage_name, check_registry
 from .runs import check_params, profile_settings, apply_overrides, run_dir_for, run_config
 from .runs import settings_digest, settings_diff, flatten_settings
 
@@ -272,14 +272,9 @@ class Experiment:
             self.cache.worked(name, total=report)   # a total kept in the model's own checkpoint across resumes
         return fitted
 
-    def require_trained(self, names) -> None:
-        "Refuse, naming them, where models `names` or those they build on are not trained for these settings here."
-        need, todo = set(), list(names)
-        while todo:
-            name = todo.pop()
-            need.add(name)
-            todo += MODELS[name].upstream
-        missing = [k for k in MODELS if k in need and not (self.cache.record(k) or {}).get('seconds')]
+    def require_trained(self, methods) -> None:
+        "Refuse, naming them, where the models behind `methods` are not trained for these settings here."
+        missing = [k for k in models_for(methods, self.methods) if not (self.cache.record(k) or {}).get('seconds')]
         if missing:
             raise ValueError(f"{self.dir} has no trained {', '.join(missing)} for these settings on "
                              f'{self.device.type}: run the experiment first (make run ...), with the same profile, '

@@ -23,7 +23,7 @@ from .diffputer import fit_diffputer, edm_sample, diffputer_impute
 __all__ = ['TASKS', 'MODELS', 'METHODS', 'STAGE_PREFIX', 'GENERATION_METHODS', 'IMPUTATION_METHODS', 'FitData', 'Model', 'Draw',
            'Method', 'fit_ddpm', 'fit_masked_vae', 'fit_latent', 'fit_diffputer_em', 'generate_latent',
            'generate_pixel', 'generate_diffputer', 'impute_latent_guided', 'impute_diffputer', 'impute_vae',
-           'method_names', 'check_registry', 'stage_name']
+           'method_names', 'check_registry', 'models_for', 'stage_name']
 
 # %% ../nbs/10a_methods.ipynb #3c286f01
 @dataclass(frozen=True)
@@ -179,6 +179,16 @@ def check_registry(methods: dict, models: dict | None = None) -> dict:
         if m.model is not None and m.model not in models:
             raise ValueError(f'method {key!r} needs model {m.model!r}, which is not registered ({", ".join(models)})')
     return methods
+
+def models_for(methods, registry: dict | None = None) -> tuple:
+    "The models that `methods` (names in `registry`, default `METHODS`) need and those they build on, in `MODELS` order."
+    registry = METHODS if registry is None else registry
+    need, todo = set(), [registry[m].model for m in methods if registry[m].model is not None]
+    while todo:
+        name = todo.pop()
+        need.add(name)
+        todo += MODELS[name].upstream
+    return tuple(k for k in MODELS if k in need)
 
 STAGE_PREFIX = dict(generation='gen_', imputation='imp_')   # a method's cached stage in a run
 

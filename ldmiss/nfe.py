@@ -9,7 +9,7 @@ import torch
 from .core import check_int, sync_device
 from .sampling import SAMPLERS, DEFAULT_SAMPLER, check_sampler
 from .metrics import score_images, imputation_metrics
-from .methods import MODELS, method_names
+from .methods import method_names
 from .runs import git_state
 from .experiment import Experiment
 
@@ -43,8 +43,7 @@ def _studied(exp: Experiment, task: str) -> tuple:
 
 def check_trained(exp: Experiment) -> None:
     "Refuse a run whose models behind the studied methods are not trained and cached for its settings on its device."
-    studied = _studied(exp, 'generation') + _studied(exp, 'imputation')
-    exp.require_trained([exp.methods[m].model for m in studied if exp.methods[m].model is not None])
+    exp.require_trained(_studied(exp, 'generation') + _studied(exp, 'imputation'))
 
 def _draw_images(exp: Experiment, task: str, method: str, nfe: int, sampler: str, count: int) -> torch.Tensor:
     "`count` images of `method` in the run's batch sizes, each batch from its own seeded generator, alike in every row."
