@@ -9,12 +9,13 @@ from pathlib import Path
 import numpy as np
 import torch
 from torchvision.utils import save_image
+from tqdm import tqdm
 
 # %% auto #0
 __all__ = ['to_unit', 'to_net', 'from_net', 'project_root', 'cache_dir', 'atomic_write_bytes', 'atomic_write_json',
            'atomic_torch_save', 'torch_load_checked', 'sha256_file', 'save_grid', 'save_figure', 'check_generator',
-           'get_device', 'device_name', 'seed_everything', 'stable_seed', 'check_int', 'check_choice', 'check_observed',
-           'sync_device', 'StepGraph', 'use_compile_cache', 'compiled']
+           'get_device', 'device_name', 'seed_everything', 'stable_seed', 'progress_lines', 'progress_bar', 'check_int',
+           'check_choice', 'check_observed', 'sync_device', 'StepGraph', 'use_compile_cache', 'compiled']
 
 # %% ../nbs/00_core.ipynb #cdd6914e
 def to_unit(x_uint8: torch.Tensor) -> torch.Tensor:
@@ -161,6 +162,15 @@ def seed_everything(seed: int) -> torch.Generator:
 def stable_seed(*parts) -> int:
     "A 63-bit seed derived from `parts` (stable across processes, unlike `hash`)."
     return int.from_bytes(hashlib.sha256(repr(parts).encode()).digest()[:8], 'big') >> 1
+
+# %% ../nbs/00_core.ipynb #920efdbd
+def progress_lines() -> bool:
+    "Whether progress is reported as printed lines instead of bars (`LDMISS_PROGRESS=lines`: a notebook run headless)."
+    return os.environ.get('LDMISS_PROGRESS') == 'lines'
+
+def progress_bar(iterable=None, disable: bool = False, **kw):
+    "A tqdm bar over `iterable` (tqdm's keywords), none where progress goes as lines (`progress_lines`)."
+    return tqdm(iterable, disable=disable or progress_lines(), **kw)
 
 # %% ../nbs/00_core.ipynb #9c0e44a1
 def check_int(name: str, v, lo: int = 1) -> int:

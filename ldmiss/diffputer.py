@@ -9,9 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 import torch
 from torch import nn
-from tqdm.auto import tqdm
 from .core import to_net, from_net, get_device, atomic_torch_save, torch_load_checked
-from .core import check_generator, check_int, check_observed, StepGraph
+from .core import check_generator, check_int, check_observed, StepGraph, progress_bar
 from .train import train, TrainResult
 
 # %% auto #0
@@ -174,7 +173,7 @@ def edm_sample(precond,  # denoiser D(x, σ) (an `EDMPrecond`), in its own (netw
         def step(last=False):   # σ_{n−1} → 0, the last step, is Euler only
             x.copy_(_heun_step(precond, x, c.index_select(0, i), gamma, z, generator, amp, second=not last)); i.add_(1)
         run = StepGraph(step, graphs=graphs, device=dev, generators=(generator,))
-        for k in tqdm(range(n_steps), desc='edm_sample', disable=not progress, leave=False):
+        for k in progress_bar(range(n_steps), desc='edm_sample', disable=not progress, leave=False):
             run() if k < n_steps - 1 else step(last=True)
     return x
 
@@ -198,7 +197,7 @@ def _impute_loop(precond, x_obs, mask, sig, gamma, n_resample, generator, amp, p
     pool = torch.cuda.graph_pool_handle() if graphs and dev.type == 'cuda' else None
     again = StepGraph(lambda: round_(True), graphs=graphs, device=dev, generators=(generator,), pool=pool)
     final = StepGraph(lambda: round_(False), graphs=graphs, device=dev, generators=(generator,), pool=pool)
-    for _ in tqdm(range(n_steps - 1), desc='edm_impute', disable=not progress, leave=False):
+    for _ in progress_bar(range(n_steps - 1), desc='edm_impute', disable=not progress, leave=False):
         for j in range(n_resample): (again if j < n_resample - 1 else final)()
     # σ_min → 0: Euler
     x_last = _heun_step(precond, x, c.index_select(0, i), gamma, z, generator, amp, second=False)
@@ -247,7 +246,7 @@ def diffputer_impute(precond,  # trained denoiser D(x, σ) in network scale
     rows = max(1, bs // k)
     rep = (k,) + (1,) * (xn.dim() - 1)
     with torch.no_grad():
-        for lo in tqdm(range(0, len(xn), rows), desc='E-step', disable=not progress, leave=False):
+        for lo in progress_bar(range(0, len(xn), rows), desc='E-step', disable=not progress, leave=False):
             xb, mb = xn[lo:lo + rows], mask[lo:lo + rows]
             draws = _impute_loop(precond, xb.repeat(rep), mb.repeat(rep), sig, gamma, n_resample, generator, amp, False,
                                  graphs)

@@ -15,10 +15,9 @@ from io import BytesIO
 from pathlib import Path
 import numpy as np
 import torch
-from tqdm.auto import tqdm
 from . import __version__
 from .core import (get_device, check_int, check_choice, stable_seed, atomic_write_bytes, atomic_write_json,
-                         torch_load_checked, sync_device)
+                         torch_load_checked, sync_device, progress_bar)
 from .sde import VPSDE
 from .unet import UNet
 from .vae import VAE
@@ -276,7 +275,8 @@ class LDMissImputer:
         size = self.settings['impute_batch']
         batches = [todo[lo:lo + size] for lo in range(0, len(todo), size)]
         score_fn = self.model.score_fn(amp=self._device.type == 'cuda')
-        with tqdm(total=n_draws * len(batches), desc='impute', disable=not self.progress or not len(todo)) as bar:
+        quiet = not self.progress or not len(todo)
+        with progress_bar(total=n_draws * len(batches), desc='impute', disable=quiet) as bar:
             for d in range(n_draws):
                 gen = generator if generator is not None else _draw_generator(self.seed, d, self._device)
                 for i in batches:

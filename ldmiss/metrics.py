@@ -12,10 +12,10 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from scipy.special import xlogy
-from tqdm.auto import tqdm
 import ldmiss
 from .core import (
-    to_unit, atomic_write_bytes, torch_load_checked, sha256_file, get_device, check_int, check_observed, check_choice)
+    to_unit, atomic_write_bytes, torch_load_checked, sha256_file, get_device, check_int, check_observed, check_choice,
+    progress_bar)
 from .data import load_dataset
 
 # %% auto #0
@@ -99,7 +99,7 @@ def train_classifier(seed: int = 0,  # seeds init, dropout, batch order and shif
             total = epochs * steps_per_epoch
             opt = torch.optim.Adam(model.parameters(), lr=lr)
             sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 0.5 * (1 + math.cos(math.pi * s / total)))
-            for ep in (bar := tqdm(range(epochs), desc='classifier', disable=not verbose)):
+            for ep in (bar := progress_bar(range(epochs), desc='classifier', disable=not verbose)):
                 perm, tot, correct = torch.randperm(n, generator=g), 0.0, 0
                 for i in range(0, n, batch_size):
                     idx = perm[i:i + batch_size]

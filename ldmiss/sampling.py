@@ -8,8 +8,7 @@ import math
 from dataclasses import dataclass
 from typing import Callable, NamedTuple
 import torch
-from tqdm.auto import tqdm
-from .core import check_int, check_choice, check_observed, check_generator, get_device, StepGraph
+from .core import check_int, check_choice, check_observed, check_generator, get_device, StepGraph, progress_bar
 from .sde import VPSDE, append_dims
 
 # %% auto #0
@@ -125,7 +124,7 @@ def _check_shape(shape, name: str = 'shape') -> tuple:
 def _steps(step, n_steps: int, graphs: bool, dev, generator, progress: bool, desc: str) -> None:
     "`step()` for steps 0 … n−2 (replayed as one CUDA graph with `graphs`), then the noise-free `step(last=True)`."
     run = StepGraph(step, graphs=graphs, device=dev, generators=(generator,))
-    for k in tqdm(range(n_steps), disable=not progress, desc=desc, leave=False):
+    for k in progress_bar(range(n_steps), disable=not progress, desc=desc, leave=False):
         run() if k < n_steps - 1 else step(last=True)
 
 def _grid(sde, n_steps, b: int, dev, dtype, grid: str = 'uniform'):
@@ -310,7 +309,7 @@ def _solve(step, score, g: HostGrid, x, replace, progress: bool, desc: str) -> t
     "Drive a data-prediction solver down `g`: x̂0 at each time, `step(i, x, x0)` to the next, `replace`; x̂0 at τ last."
     ts = g.t.to(device=x.device, dtype=x.dtype)
     n = len(g.a)
-    for i in tqdm(range(n), disable=not progress, desc=desc, leave=False):
+    for i in progress_bar(range(n), disable=not progress, desc=desc, leave=False):
         x0 = (x + g.s[i] ** 2 * score(x, ts[i].expand(x.shape[0]), g.a[i], g.s[i])) / g.a[i]   # Tweedie's x̂0
         if i == n - 1:
             return x0   # the step from τ to 0

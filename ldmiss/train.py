@@ -11,10 +11,10 @@ from typing import Callable
 import torch
 from torch import nn
 from torch.optim.swa_utils import AveragedModel
-from tqdm.auto import tqdm
 from itertools import chain
 from .core import (
-    get_device, atomic_torch_save, torch_load_checked, check_int, stable_seed, StepGraph, sync_device, compiled)
+    get_device, atomic_torch_save, torch_load_checked, check_int, stable_seed, StepGraph, sync_device, compiled,
+    progress_bar, progress_lines)
 
 # %% auto #0
 __all__ = ['WARM_STEPS', 'TRAIN_KEYS', 'TrainResult', 'ema_warmup_multi_avg_fn', 'ema_update', 'train', 'fit_network']
@@ -219,8 +219,11 @@ def train(model: nn.Module,
     clock = _StepClock(dev, bs)
     for epoch in range(start, epochs):
         _start_epoch(model, gen, order, at, step_losses, seed, epoch, n, dev)
-        bar = tqdm(range(steps), desc=f'{desc} {epoch + 1}/{epochs}', disable=not progress, leave=False)
+        bar = progress_bar(range(steps), desc=f'{desc} {epoch + 1}/{epochs}', disable=not progress, leave=False)
         losses.append(_run_steps(step, bar, step_losses, clock, epoch, steps, check_every))
+        if progress and progress_lines():   # run headless: one line per epoch instead of a bar
+            print(f'{desc} {epoch + 1}/{epochs}: ' + ', '.join(f'{k} {v}' for k, v in
+                                                          clock.postfix(step_losses, steps, steps).items()), flush=True)
         elapsed = time.perf_counter() - clock.t0   # reading losses[-1] waited for the device: all work is in
         if ckpt_path:
             atomic_torch_save(dict(model=model.state_dict(), ema=ema.state_dict(), opt=opt.state_dict(),
