@@ -71,7 +71,7 @@ $(STAMP): requirements.lock setup.py settings.ini
 	$(PY) -c "import mnist, ldmiss"
 	touch $@
 
-test: env  ## check export and notebooks, then run every notebook's tests (about 7 minutes on 2 cores)
+test: env  ## check export and notebooks, then run every notebook's tests (about 11 minutes on 2 cores)
 	export LDMISS_RUNS_DIR=$$(mktemp -d) LDMISS_FIGURES_DIR=$$(mktemp -d)
 	trap 'rm -rf "$$LDMISS_RUNS_DIR" "$$LDMISS_FIGURES_DIR"' EXIT
 	$(PY) .ci/check_repo.py
@@ -104,49 +104,39 @@ sweep: env  ## RATES × SEEDS, here (JOBS, JOBS_PER_GPU) or on Slurm (EXECUTOR=s
 sweep-status: env  ## done, failed and pending runs of the last sweeps
 	$(PY) -m ldmiss.sweep --status $(RUN_ARGS)
 
-# The paper's figures from every complete run under runs/ (HTML with plotly.js beside it, and PNG where a browser for export exists).
-# The executed notebook replaces results.ipynb only on success (else results.failed.ipynb).
+# The paper's figures from every complete run under RUNS_DIR (default runs/), through nbs/results.ipynb: HTML with plotly.js
+# beside it, and PNG where a browser for export exists, into <RUNS_DIR>/figures (FIGURES_DIR: elsewhere), with the executed
+# notebook as results.ipynb (only on success). VARIANTS=1 also draws each variant (runs made with SET, SAMPLER, N_STEPS).
 FIGURES_DIR ?=
-figures: env  ## the paper's figures from every complete run (nbs/results.ipynb)
-	out=$(call q,$(or $(FIGURES_DIR),$(LDMISS_FIGURES_DIR),$(or $(RUNS_DIR),$(LDMISS_RUNS_DIR),runs)/figures)); mkdir -p "$$out"
-	if $(VENV)/bin/papermill nbs/results.ipynb "$$out/results.running.ipynb" --cwd nbs -k python3 \
-	     -p runs_dir $(call q,$(or $(RUNS_DIR),$(LDMISS_RUNS_DIR),runs)) -p out_dir "$$(realpath "$$out")"; then
-	  mv "$$out/results.running.ipynb" "$$out/results.ipynb"; rm -f "$$out/results.failed.ipynb"
-	else [ ! -f "$$out/results.running.ipynb" ] || mv "$$out/results.running.ipynb" "$$out/results.failed.ipynb"; exit 1; fi
+VARIANTS ?=
+STUDY_DIRS = $(if $(RUNS_DIR),--runs-dir $(call q,$(RUNS_DIR))) $(if $(FIGURES_DIR),--out-dir $(call q,$(FIGURES_DIR)))
+figures: env  ## the paper's figures from every complete run (nbs/results.ipynb), into <RUNS_DIR>/figures
+	$(PY) -m ldmiss.studies results $(STUDY_DIRS) $(if $(VARIANTS),-p variants true)
 
-# $(call study,NAME,PARAMETERS): nbs/NAME.ipynb through papermill for the run given by DATASET, MECHANISM, RATE, SEED, PROFILE,
-# SET and RUNS_DIR, with the study's own papermill PARAMETERS; the executed notebook goes into the figures folder as
-# NAME_<profile>_<dataset>_<mechanism>_rate<r>_seed<s>.ipynb, only on success (else .failed.ipynb).
-define study
-	out=$(call q,$(or $(FIGURES_DIR),$(LDMISS_FIGURES_DIR),$(or $(RUNS_DIR),$(LDMISS_RUNS_DIR),runs)/figures)); mkdir -p "$$out"
-	nb="$$out/$(1)_$(PROFILE)_$(DATASET)_$(MECHANISM)_rate$(RATE)_seed$(SEED)"
-	if $(VENV)/bin/papermill nbs/$(1).ipynb "$$nb.running.ipynb" --cwd nbs -k python3 -p dataset $(call q,$(DATASET)) \
-	     -p mechanism $(call q,$(MECHANISM)) -p rate $(call q,$(RATE)) -p seed $(call q,$(SEED)) -p profile $(call q,$(PROFILE)) \
-	     -p overrides $(call q,$(SET)) $(2) \
-	     $(if $(RUNS_DIR),-p runs_dir $(call q,$(RUNS_DIR))) -p out_dir "$$(realpath "$$out")"; then
-	  mv "$$nb.running.ipynb" "$$nb.ipynb"; rm -f "$$nb.failed.ipynb"
-	else [ ! -f "$$nb.running.ipynb" ] || mv "$$nb.running.ipynb" "$$nb.failed.ipynb"; exit 1; fi
-endef
+# A study of one finished run (the run given by DATASET, MECHANISM, RATE, SEED, PROFILE and, for a variant, SET, SAMPLER, N_STEPS),
+# through python -m ldmiss.studies: checked first (a run without its trained networks is refused, nothing written); the executed
+# notebook and figures go into <RUNS_DIR>/figures named after the run, its measurements into the run's folder.
+STUDY_RUN = --dataset $(call q,$(DATASET)) --mechanism $(call q,$(MECHANISM)) --rate $(call q,$(RATE)) --seed $(call q,$(SEED)) \
+  --profile $(call q,$(PROFILE)) $(if $(SET),--set $(call q,$(SET))) $(if $(SAMPLER),--sampler $(call q,$(SAMPLER))) \
+  $(if $(N_STEPS),--n-steps $(call q,$(N_STEPS))) $(STUDY_DIRS)
 
 # Quality against network evaluations for one finished run (nbs/nfe.ipynb; run it first with `make run`, same RATE, SEED, PROFILE, SET):
 # every sampler in SAMPLERS at every NFE in NFES, N_IMAGES images each (0: the run's, at most 1,000), Euler-Maruyama at REFERENCE
-# (1000, the published study's; 0: none, a quicker study) as the reference.
-# Writes nfe.json into the run folder, the figure and the executed notebook into <RUNS_DIR>/figures (only on success).
+# (1000, the published study's; 0: none, a quicker study) as the reference. Writes nfe.json into the run folder.
 NFES ?= 10 20 50 100 250 1000
 SAMPLERS ?= em dpm2m ddim dpm2m_sde
 N_IMAGES ?= 0
 REFERENCE ?= 1000
 nfe: env  ## quality against network evaluations for a finished run (nbs/nfe.ipynb)
-	$(call study,nfe,-p nfes $(call q,$(NFES)) -p samplers $(call q,$(SAMPLERS)) -p n_images $(call q,$(N_IMAGES)) \
-	  -p reference $(call q,$(REFERENCE)))
+	$(PY) -m ldmiss.studies nfe $(STUDY_RUN) -p nfes $(call q,$(NFES)) -p samplers $(call q,$(SAMPLERS)) \
+	  -p n_images $(call q,$(N_IMAGES)) -p reference $(call q,$(REFERENCE))
 
 # Calibration of LDMiss's multiple imputations for one run (nbs/calibration.ipynb; same RATE, SEED, PROFILE, SET as the run):
-# N_DRAWS completions of each of N_IMAGES test images (0: the run's n_impute) under the run's 50 % MCAR test masks; coverage of
-# the draw intervals and MSE of the draw mean. Uses the run's cached LDMiss; a run without it is refused (make run first).
-# Writes calibration.json into the run folder, the figures and the executed notebook into <RUNS_DIR>/figures (only on success).
+# N_DRAWS completions (at least 19, for the 90 % interval) of each of N_IMAGES test images (0: the run's n_impute) under the
+# run's 50 % MCAR test masks; coverage of the draw intervals and MSE of the draw mean. Writes calibration.json into the run folder.
 N_DRAWS ?= 20
 calibration: env  ## coverage of LDMiss's intervals for a finished run (nbs/calibration.ipynb)
-	$(call study,calibration,-p n_draws $(call q,$(N_DRAWS)) -p n_images $(call q,$(N_IMAGES)))
+	$(PY) -m ldmiss.studies calibration $(STUDY_RUN) -p n_draws $(call q,$(N_DRAWS)) -p n_images $(call q,$(N_IMAGES))
 
 # Throughput of the Table 1 networks in every variant (eager, compile, whole-step CUDA graphs, both) beside naive PyTorch,
 # graph replay checked against eager, and the projected GPU-hours; one JSON line on stdout, the summary table on stderr.

@@ -116,10 +116,9 @@ class StageCache:
         if others:
             why = min((settings_diff(v, want) for v in others.values()), key=len)   # the closest cached settings
             if not self.recompute:
-                raise StaleCacheError(f'{key} is cached only for other settings '
-                                      f'({len(others)} folder(s) in {self.root}); '
-                                      'the closest differs in:\n  ' + '\n  '.join(why) +
-                                      '\nRun without --no-recompute (recompute=True) to compute it for these settings.')
+                raise StaleCacheError(f'{key} is cached only for other settings ({len(others)} folder(s) in '
+                                      f'{self.root}); the closest differs in: {"; ".join(why)}; drop --no-recompute '
+                                      '(NO_RECOMPUTE=1, recompute=False) to compute it for these settings')
             self.log(f'{key}: computing for new settings (closest cache differs in: {"; ".join(why)})')
         d = self.folder(key)
         d.mkdir(parents=True, exist_ok=True)
@@ -224,10 +223,11 @@ class Experiment:
         self.graphs = self.amp and bool(self.settings.get('graphs', False))   # whole-step CUDA graphs: CUDA only
         self.sampler = self.settings.get('sampler', DEFAULT_SAMPLER)
         self.inputs = stage_inputs(self.params, self.settings, self.device.type, self.methods)
-        self.dir = run_dir_for(self.params, runs_dir, create=False)   # made with the run's first product
+        self.dir = run_dir_for(self.params, runs_dir, create=False, settings=self.settings)   # a variant's: its own
         self.config = run_config(self.params, self.settings, self.device)   # written with metrics.json, on success
         resumable = {k: m.resume for k, m in MODELS.items() if m.resume}
-        self.cache = StageCache(self.dir / 'checkpoints', self.inputs, self.config['git'], recompute, resumable, log)
+        home = run_dir_for(self.params, runs_dir, create=False)   # the profile's run: its caches serve its variants too
+        self.cache = StageCache(home / 'checkpoints', self.inputs, self.config['git'], recompute, resumable, log)
         self._stages = {}
 
     def gen(self, *names) -> torch.Generator:

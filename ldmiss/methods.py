@@ -181,7 +181,7 @@ def check_registry(methods: dict, models: dict | None = None) -> dict:
     return methods
 
 def models_for(methods, registry: dict | None = None) -> tuple:
-    "The models that `methods` (names in `registry`, default `METHODS`) need and those they build on, in `MODELS` order."
+    "The models `methods` (names in `registry`, default `METHODS`) need and those they build on, in `MODELS` order."
     registry = METHODS if registry is None else registry
     need, todo = set(), [registry[m].model for m in methods if registry[m].model is not None]
     while todo:

@@ -22,9 +22,10 @@ from .methods import GENERATION_METHODS, IMPUTATION_METHODS
 
 # %% auto #0
 __all__ = ['PROFILES', 'DDPM_PAPER', 'DATASET_SIZES', 'POSITIVE', 'GEN_FIELDS', 'IMP_FIELDS', 'resolve_profile', 'check_params',
-           'profile_settings', 'flatten_settings', 'parse_overrides', 'apply_overrides', 'check_sampling_settings',
-           'check_settings', 'runs_root', 'run_key', 'run_dir_for', 'run_lock', 'git_state', 'environment_info',
-           'run_config', 'write_config', 'settings_digest', 'settings_diff', 'metrics_complete']
+           'profile_settings', 'flatten_settings', 'parse_value', 'parse_overrides', 'apply_overrides',
+           'check_sampling_settings', 'check_settings', 'settings_digest', 'settings_diff', 'runs_root',
+           'settings_overrides', 'run_key', 'run_name', 'figures_dir', 'run_dir_for', 'run_lock', 'git_state',
+           'environment_info', 'run_config', 'write_config', 'metrics_complete']
 
 # %% ../nbs/11_runs.ipynb #5aed491f
 PROFILES = ('smoke', 'quick', 'paper')
@@ -101,7 +102,7 @@ def flatten_settings(d: dict, prefix: str = '') -> dict:
 
 POSITIVE = ('lr', 'test_rate')   # float settings that must stay above 0 (0 trains nothing / scores nothing)
 
-def _parse_value(text: str):
+def parse_value(text: str):
     "A value given as text: JSON where it parses (7, 2e-4, true, [1, 2]), else the text itself."
     try:
         return json.loads(text)
@@ -115,7 +116,7 @@ def _parse_pairs(text: str) -> dict:
         key, eq, value = item.partition('=')
         if not eq or not re.fullmatch(r'[\w.]+', key):
             raise ValueError(f'an override must read key=value (e.g. ddpm.epochs=2), got {item!r}')
-        out[key] = _parse_value(value.strip())
+        out[key] = parse_value(value.strip())
     return out
 
 def parse_overrides(overrides) -> dict:
@@ -219,22 +220,57 @@ def check_settings(s: dict, image_shape=(1, 28, 28)) -> dict:
         raise ValueError(f'diffputer settings: {e}') from None
     return s
 
+# %% ../nbs/11_runs.ipynb #7c1e0031
+def settings_digest(inputs) -> str:
+    "SHA-256 (first 16 hex digits) of `inputs` as canonical JSON: the identity of what a cached artefact was made from."
+    text = json.dumps(inputs, sort_keys=True, separators=(',', ':'))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+def settings_diff(old: dict, new: dict) -> list:
+    "The dotted settings that differ from `old` to `new`, as `'key: old → new'` lines (absent values shown as —)."
+    a, b = flatten_settings(json.loads(json.dumps(old))), flatten_settings(json.loads(json.dumps(new)))
+    show = lambda d, k: json.dumps(d[k]) if k in d else '—'
+    return [f'{k}: {show(a, k)} → {show(b, k)}' for k in sorted(set(a) | set(b)) if a.get(k, ...) != b.get(k, ...)]
+
 # %% ../nbs/11_runs.ipynb #4bcf7278
 def runs_root(runs_dir: str | Path | None = None) -> Path:
     "Absolute runs folder: `runs_dir`, else `$LDMISS_RUNS_DIR`, else `runs` (relative paths: from the project root)."
     d = Path(runs_dir if runs_dir is not None else os.environ.get('LDMISS_RUNS_DIR') or 'runs')
     return d if d.is_absolute() else project_root() / d
 
-def run_key(params: dict) -> str:
-    "The run's place among its profile, dataset and mechanism: `rate0.5/seed42` (the one place these names are made)."
-    return f"rate{params['rate']:g}/seed{params['seed']}"
+def settings_overrides(params: dict, settings: dict | None) -> dict:
+    "How `settings` differ from the run's profile, as `{dotted name: value}` (`{}`: the profile's own, or None)."
+    if settings is None:
+        return {}
+    base = flatten_settings(json.loads(json.dumps(profile_settings(params['profile']))))
+    new = flatten_settings(json.loads(json.dumps(settings)))
+    return {k: new.get(k) for k in sorted(set(base) | set(new)) if base.get(k, ...) != new.get(k, ...)}
+
+def run_key(params: dict, settings: dict | None = None) -> str:
+    "The run's place among its profile, dataset and mechanism: `rate0.5/seed42`, a variant's `…/variants/<digest>`."
+    key = f"rate{params['rate']:g}/seed{params['seed']}"   # the one place these names are made
+    if settings_overrides(params, settings):
+        key += f'/variants/{settings_digest(settings)[:8]}'
+    return key
+
+def run_name(params: dict, settings: dict | None = None) -> str:
+    "The run as one file-name part, for its figures and notebooks: `smoke_mnist_mcar_rate0.5_seed42[_variants_…]`."
+    return '_'.join([params['profile'], params['dataset'], params['mechanism'], *run_key(params, settings).split('/')])
+
+def figures_dir(runs_dir: str | Path | None = None,
+                out_dir: str | Path | None = None  # given: this folder (relative: from the project root)
+               ) -> Path:
+    "Where figures and study notebooks go: `out_dir`, else `$LDMISS_FIGURES_DIR`, else `<runs folder>/figures`."
+    d = out_dir if out_dir is not None else os.environ.get('LDMISS_FIGURES_DIR')
+    return project_root() / d if d else runs_root(runs_dir) / 'figures'
 
 def run_dir_for(params: dict, runs_dir: str | Path | None = None,
-                create: bool = True  # False: only its path (an `Experiment` makes it with its first product)
+                create: bool = True,  # False: only its path (an `Experiment` makes it with its first product)
+                settings: dict | None = None  # the run's settings: a variant of its profile gets its own folder
                ) -> Path:
     "The run folder of one experiment."
     p = params
-    d = runs_root(runs_dir) / p['profile'] / p['dataset'] / p['mechanism'] / run_key(p)
+    d = runs_root(runs_dir) / p['profile'] / p['dataset'] / p['mechanism'] / run_key(p, settings)
     if create:
         d.mkdir(parents=True, exist_ok=True)
     return d
@@ -272,30 +308,19 @@ def environment_info(device=None) -> dict:
     "Versions and device, for `config.json`."
     return dict(python=platform.python_version(), torch=torch.__version__, torchvision=torchvision.__version__,
                 numpy=np.__version__, scipy=scipy.__version__, ldmiss=__version__,
-                device=str(get_device(device)), device_name=device_name(device), platform=platform.platform())
+                device=str(get_device(device)), device_name=device_name(device), platform=platform.platform(),
+                threads=torch.get_num_threads())   # CPU threads: a sweep's JOBS split the cores between their runs
 
 def run_config(params: dict, settings: dict | None = None, device=None) -> dict:
-    "What `config.json` holds: parameters, profile settings, git state, environment and the time."
-    return dict(params=params, settings=settings or {}, git=git_state(), environment=environment_info(device),
-                created=time.strftime('%Y-%m-%dT%H:%M:%S%z'))
+    "What `config.json` holds: parameters, settings (and how they differ from the profile's), git, environment, time."
+    return dict(params=params, settings=settings or {}, overrides=settings_overrides(params, settings),
+                git=git_state(), environment=environment_info(device), created=time.strftime('%Y-%m-%dT%H:%M:%S%z'))
 
 def write_config(run_dir: Path, params: dict, settings: dict | None = None, device=None) -> dict:
     "Write `run_config(...)` to `run_dir/config.json` atomically; return it."
     cfg = run_config(params, settings, device)
     atomic_write_json(Path(run_dir) / 'config.json', cfg)
     return cfg
-
-# %% ../nbs/11_runs.ipynb #7c1e0031
-def settings_digest(inputs) -> str:
-    "SHA-256 (first 16 hex digits) of `inputs` as canonical JSON: the identity of what a cached artefact was made from."
-    text = json.dumps(inputs, sort_keys=True, separators=(',', ':'))
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-def settings_diff(old: dict, new: dict) -> list:
-    "The dotted settings that differ from `old` to `new`, as `'key: old → new'` lines (absent values shown as —)."
-    a, b = flatten_settings(json.loads(json.dumps(old))), flatten_settings(json.loads(json.dumps(new)))
-    show = lambda d, k: json.dumps(d[k]) if k in d else '—'
-    return [f'{k}: {show(a, k)} → {show(b, k)}' for k in sorted(set(a) | set(b)) if a.get(k, ...) != b.get(k, ...)]
 
 # %% ../nbs/11_runs.ipynb #59d497e0
 GEN_FIELDS = ('fid', 'is_mean', 'is_std', 'n')

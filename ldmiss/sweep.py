@@ -17,7 +17,8 @@ from .runs import check_params, profile_settings, apply_overrides, parse_overrid
 from .runs import resolve_profile, run_lock
 from .runs import runs_root, metrics_complete
 from .sampling import DEFAULT_SAMPLER
-from .experiment import run_experiment, run_digest, StaleCacheError
+from .experiment import run_experiment, run_digest
+from .notebooks import execute_notebook, USER_ERROR_TYPES
 from .bench import project_run_seconds, bench_rates, bench_startup, bench_call_seconds
 
 # %% auto #0
@@ -163,27 +164,16 @@ def plan(params: dict, settings: dict, overrides=None, device=None,
 
 # %% ../nbs/13_sweep.ipynb #9cea6a27
 def run_notebook(params: dict, runs_dir=None, overrides=None, recompute: bool = True,
-                 notebook=None,  # default: nbs/run.ipynb
-                 output=None  # where papermill's progress goes (a file, `subprocess.DEVNULL`); default: ours
+                 notebook=None  # default: nbs/run.ipynb
                 ) -> int:
-    "Execute the run notebook with papermill for one experiment, kept as `run.ipynb` only on success; the exit code."
-    out = run_dir_for(params, runs_dir)
+    "Execute the run notebook for one experiment into its run folder, as `run.ipynb` only on success; the exit code."
+    over = parse_overrides(overrides)
+    out = run_dir_for(params, runs_dir, settings=apply_overrides(profile_settings(params['profile']), over))
     nb = Path(notebook) if notebook is not None else project_root() / 'nbs' / 'run.ipynb'
-    running, good, failed = out / 'run.running.ipynb', out / 'run.ipynb', out / 'run.failed.ipynb'
-    pars = dict(params, overrides=json.dumps(parse_overrides(overrides)), recompute=recompute)
+    pars = dict(params, overrides=json.dumps(over), recompute=recompute)
     if runs_dir is not None:
         pars['runs_dir'] = str(runs_root(runs_dir))
-    cmd = [sys.executable, '-m', 'papermill', str(nb), str(running), '--cwd', str(nb.parent), '-k', 'python3']
-    for k, v in pars.items():
-        cmd += ['-p', k, str(v)]
-    stderr = subprocess.STDOUT if output is not None else None
-    rc = subprocess.run(cmd, cwd=project_root(), stdout=output, stderr=stderr).returncode
-    if rc == 0:
-        os.replace(running, good)
-        failed.unlink(missing_ok=True)
-    elif running.exists():
-        os.replace(running, failed)   # the last good run.ipynb stays as it was
-    return rc
+    return execute_notebook(nb, out / 'run.ipynb', pars, prog='python -m ldmiss.sweep')
 
 # %% ../nbs/13_sweep.ipynb #9cea6a29
 def run_command(params: dict, runs_dir, notebook: bool, overrides=None, recompute: bool = True) -> list:
@@ -374,7 +364,7 @@ def _todo(grid: list, settings: dict, device_type: str, runs_dir, runs: dict, lo
     "The runs of `grid` to start, [(key, params)]; `runs` updated: complete ones 'skipped', those to start 'pending'."
     todo = []
     for p in grid:
-        k, rd = run_key(p), run_dir_for(p, runs_dir)
+        k, rd = run_key(p, settings), run_dir_for(p, runs_dir, settings=settings)   # a variant: its own folder
         entry = dict(dir=str(rd), log=str(rd / 'run.log'), digest=run_digest(p, settings, device_type))
         if metrics_complete(rd / 'metrics.json', entry['digest']):
             runs[k] = dict(entry, status='skipped')
@@ -426,7 +416,7 @@ def sweep(rates, seeds, dataset='mnist', mechanism='mcar', profile='auto',
     if executor == 'slurm' and submit:
         executor = _slurm_executor(jobs_folder, o['slurm'])
     record = _sweep_record(path, o['device_type'])   # recorded in sweep.json, for `sweep_status`
-    runs, keys = record['runs'], [run_key(p) for p in grid]
+    runs, keys = record['runs'], [run_key(p, settings) for p in grid]
     todo = [(k, (command or run_command)(p, runs_dir, notebook, overrides, recompute))
             for k, p in _todo(grid, settings, o['device_type'], runs_dir, runs, log)]
     if executor == 'local':
@@ -531,9 +521,9 @@ def _run_here(params: dict, runs_dir, overrides: dict, recompute: bool, prog: st
     "One experiment in this process, its tables printed as JSON; the exit code."
     try:
         m = run_experiment(**params, runs_dir=runs_dir, overrides=overrides, recompute=recompute)
-    except StaleCacheError as e:
-        print(f'{prog}: stopped: {e}', file=sys.stderr)
-        return 1
+    except USER_ERROR_TYPES as e:   # a stale cache with --no-recompute, a missing file: one line, no traceback
+        print(f'{prog}: error: {e}', file=sys.stderr)
+        return 2
     print(json.dumps({k: m[k] for k in ('generation', 'imputation')}, indent=1))
     return 0
 
@@ -544,18 +534,23 @@ def _status(path: Path, prog: str) -> int:
         return 1
     return 1 if sweep_status(path)['failed'] else 0
 
-def _refuse_hours_on_cpu(profile: str, executor) -> None:
+def _refuse_hours_on_cpu(profile: str, executor, settings: dict | None = None) -> None:
     "Raise `ValueError` where runs of `profile` (quick, paper) would go to this machine's CPU, which takes hours."
     p = resolve_profile(profile)
     if executor == 'local' and p != 'smoke' and get_device().type == 'cpu':
-        raise ValueError(f"profile {p} on this machine's CPU takes many hours a run (smoke takes minutes): "
+        bench = project_root() / 'runs' / 'bench' / 'bench.json'
+        proj = _projection(settings or profile_settings(p), get_device(), bench)
+        hours = proj.removeprefix('projected: ') if ' h on ' in proj else 'many hours'   # a CPU benchmark's, if any
+        raise ValueError(f"profile {p} on this machine's CPU takes {hours} a run (smoke takes minutes): "
                          'add CONFIRM=1 (--confirm) to start it anyway')
 
-def _nothing_to_do(params: dict, runs_dir, digest: str, force: bool) -> bool:
+def _nothing_to_do(params: dict, settings: dict, runs_dir, digest: str, force: bool) -> bool:
     "Whether one run is complete for these settings (and not forced): then it says so and is left as it is."
-    if force or not metrics_complete(run_dir_for(params, runs_dir, create=False) / 'metrics.json', digest):
+    path = run_dir_for(params, runs_dir, create=False, settings=settings) / 'metrics.json'
+    if force or not metrics_complete(path, digest):
         return False
-    print(f'{run_key(params)}: complete (settings digest {digest}), nothing to do; --force (RECOMPUTE=1) runs it')
+    print(f'{run_key(params, settings)}: complete (settings digest {digest}), nothing to do; --force (RECOMPUTE=1) '
+          'runs it')
     return True
 
 def main(argv=None) -> int:
@@ -584,20 +579,22 @@ def main(argv=None) -> int:
         return 2
     if a.status:
         return _status(summary_path(params, a.runs_dir), ap.prog)
-    print(plan(params, settings, over), flush=True)
+    if a.dry_run or not a.notebook:   # the run notebook prints the plan itself, first thing
+        print(plan(params, settings, over), flush=True)
     if a.dry_run:
         return 0
     digest = run_digest(params, settings, get_device().type)
-    if _nothing_to_do(params, a.runs_dir, digest, a.force):
+    if _nothing_to_do(params, settings, a.runs_dir, digest, a.force):
         return 0
     try:
         if not a.confirm:
-            _refuse_hours_on_cpu(params['profile'], o['executor'])
+            _refuse_hours_on_cpu(params['profile'], o['executor'], settings)
     except ValueError as e:
         print(f'{ap.prog}: error: {e}', file=sys.stderr)
         return 2
-    with run_lock(run_dir_for(params, a.runs_dir), log=partial(print, flush=True)):   # one run at a time in a folder
-        if _nothing_to_do(params, a.runs_dir, digest, a.force):   # another run finished it while this one waited
+    # one run at a time per profile run folder, whose caches its variants share
+    with run_lock(run_dir_for(params, a.runs_dir), log=partial(print, flush=True)):
+        if _nothing_to_do(params, settings, a.runs_dir, digest, a.force):   # finished while this one waited
             return 0
         if a.notebook:
             return run_notebook(params, a.runs_dir, over, not a.no_recompute)
