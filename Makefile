@@ -72,7 +72,7 @@ $(STAMP): requirements.lock setup.py settings.ini
 	touch $@
 
 test: env  ## check export and notebooks, then run every notebook's tests (about 11 minutes on 2 cores)
-	export LDMISS_RUNS_DIR=$$(mktemp -d) LDMISS_FIGURES_DIR=$$(mktemp -d)
+	export LDMISS_RUNS_DIR=$$(mktemp -d) LDMISS_FIGURES_DIR=$$(mktemp -d) LDMISS_PNG=0   # tests never need a browser
 	trap 'rm -rf "$$LDMISS_RUNS_DIR" "$$LDMISS_FIGURES_DIR"' EXIT
 	$(PY) .ci/check_repo.py
 	$(PY) .ci/test_notebooks.py

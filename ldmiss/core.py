@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #4f510753
 from __future__ import annotations
-import hashlib, json, os, random, tempfile
+import hashlib, json, os, random, tempfile, threading
 from pathlib import Path
 import numpy as np
 import torch
@@ -92,8 +92,28 @@ def save_grid(images: torch.Tensor,  # [N, C, H, W] in [0, 1] (clipped here, for
     return _atomic(path, lambda p: save_image(imgs, p, nrow=nrow, padding=padding, pad_value=0.5, format='png'))
 
 # %% ../nbs/00_core.ipynb #5e7d2a02
+def _write_png(fig, path: Path, timeout: float) -> None:
+    "`fig.write_image(path)` within `timeout` seconds (else `TimeoutError`); off with `LDMISS_PNG=0`."
+    if os.environ.get('LDMISS_PNG') == '0':
+        raise RuntimeError('PNG export is off (LDMISS_PNG=0)')
+    failed = []
+    def export():
+        try:
+            fig.write_image(path, scale=2)
+        except Exception as e:   # handed to the caller
+            failed.append(e)
+    worker = threading.Thread(target=export, daemon=True)   # a hung browser cannot keep the process alive
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise TimeoutError(f'PNG export took over {timeout:g} s')
+    if failed:
+        raise failed[0]
+
 def save_figure(fig,  # a plotly figure
-                name: str, out) -> list:
+                name: str, out,
+                png_timeout: float = 120  # seconds the PNG export may take (a hung browser is given up on)
+               ) -> list:
     "Write `out/name.html` (plotly.js beside it) and `out/name.png` together, or neither; return the paths written."
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -101,7 +121,7 @@ def save_figure(fig,  # a plotly figure
     new_html, new_png = out / f'.{name}.new.html', out / f'.{name}.new.png'   # written whole, then moved in place
     fig.write_html(new_html, include_plotlyjs='directory')
     try:
-        fig.write_image(new_png, scale=2)
+        _write_png(fig, new_png, png_timeout)
     except Exception as e:   # PNG export needs a browser (chromium) and kaleido
         new_png.unlink(missing_ok=True)
         why = f'{type(e).__name__}: {str(e).splitlines()[0][:100]}' if str(e).strip() else type(e).__name__

@@ -277,8 +277,9 @@ class Experiment:
         missing = [k for k in models_for(methods, self.methods) if not (self.cache.record(k) or {}).get('seconds')]
         if missing:
             raise ValueError(f"{self.dir} has no trained {', '.join(missing)} for these settings on "
-                             f'{self.device.type}: run the experiment first (make run ...), with the same profile, '
-                             'overrides and device')
+                             f'{self.device.type}: run the experiment first (make run ..., with the same profile, '
+                             'overrides and device; RECOMPUTE=1 where it is complete but its caches are not here, '
+                             'as in a fresh clone)')
 
     def model_for(self, method: str):
         "The trained model behind `method` (None if it has none), trained first: outside any sampling's timing."
