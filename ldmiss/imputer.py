@@ -26,10 +26,11 @@ from .ldm import (LDMissFit, fit_ldmiss, impute_ldm, latent_unet_config, check_l
 from .runs import (PROFILES, profile_settings, apply_overrides, check_sampling_settings, flatten_settings,
                          git_state)
 from .experiment import Experiment
+from .calibrate import SCORES, Conformal, conformalize, hide_observed, min_calibration
 
 # %% auto #0
-__all__ = ['IMPUTER_SETTINGS', 'CALIBRATION_LEVELS', 'SAVE_FORMAT', 'WEIGHT_FILES', 'imputer_settings', 'draw_mean_std',
-           'min_draws', 'check_level', 'draw_interval', 'interval_calibration', 'LDMissImputer',
+__all__ = ['IMPUTER_SETTINGS', 'CALIBRATION_LEVELS', 'CALIBRATIONS', 'SAVE_FORMAT', 'WEIGHT_FILES', 'imputer_settings',
+           'draw_mean_std', 'min_draws', 'check_level', 'draw_interval', 'interval_calibration', 'LDMissImputer',
            'imputer_from_experiment', 'save_imputer', 'load_imputer', 'calibration_study']
 
 # %% ../nbs/17_imputer.ipynb #17b0c006
@@ -178,6 +179,7 @@ def _like(X, mask: torch.Tensor, out: torch.Tensor):
 
 # %% ../nbs/17_imputer.ipynb #17b0c025
 _PARAMS = ('profile', 'overrides', 'fill', 'seed', 'device', 'progress')
+CALIBRATIONS = ('observed', 'holdout', 'none')   # how `interval` widens the draws' quantiles (see `ldmiss.calibrate`)
 _TRAINING = ('vae', 'ldm')   # the settings that make the networks (with fill, seed); the others only change imputation
 
 def _shape_str(shape) -> str:
@@ -212,6 +214,7 @@ class LDMissImputer:
         self._device = get_device(device)
         self.model: LDMissFit | None = None
         self.image_shape: tuple | None = None
+        self.conformal: dict = {}   # {level: Conformal} set by `calibrate` on held-out complete images
 
     def get_params(self, deep: bool = True) -> dict:
         "The constructor's arguments (scikit-learn's convention)."
@@ -293,13 +296,69 @@ class LDMissImputer:
         return self.fit(X).transform(X)
 
     def uncertainty(self, X, n_draws: int = 20, generator: torch.Generator | None = None) -> tuple:
-        "Per-pixel (mean, standard deviation) over `n_draws` completions: a point estimate and how sure the model is."
+        "Per-pixel (mean, standard deviation) of `n_draws` completions: the draws' own spread, not calibrated."
         return draw_mean_std(self.sample(X, n_draws, generator))
 
-    def interval(self, X, level: float = 0.9, n_draws: int = 20, generator: torch.Generator | None = None) -> tuple:
-        "Per-pixel (lower, upper) `level` intervals: quantiles of `n_draws` completions (observed: [value, value])."
-        check_level(level, n_draws)   # before sampling
-        return draw_interval(self.sample(X, n_draws, generator), level)
+    def interval(self, X, level: float = 0.9, n_draws: int = 20, generator: torch.Generator | None = None,
+                 calibration: str = 'observed',  # 'observed' (hidden observed pixels), 'holdout' (`calibrate`), 'none'
+                 score: str = 'additive',  # the conformal score of 'observed': 'additive' or 'scaled'
+                 hide: float = 0.2  # 'observed': the fraction of each image's observed pixels hidden to calibrate on
+                ) -> tuple:
+        "Per-pixel (lower, upper) `level` intervals from `n_draws` completions, conformally widened (observed: [v, v])."
+        check_level(level, n_draws)   # everything before sampling
+        check_choice('calibration', calibration, CALIBRATIONS)
+        check_choice('conformal score', score, SCORES)
+        x, mask = self._check(X)
+        if calibration == 'holdout' and level not in self.conformal:
+            have = ', '.join(f'{v:g}' for v in self.conformal) or 'none'
+            raise ValueError(f"no holdout calibration at level {level:g} (calibrated: {have}): call "
+                             f"calibrate(X_complete, levels=[{level:g}]) first, or use calibration='observed'")
+        if calibration != 'observed':
+            draws = _as_tensor(self.sample(X, n_draws, generator))
+            lo, hi = draw_interval(draws, level)
+            if calibration == 'holdout':
+                lo, hi = self._widen(self.conformal[level], draws, lo, hi)
+            return _like(X, mask, lo), _like(X, mask, hi)
+        seen, hidden = hide_observed(mask, hide, torch.Generator().manual_seed(stable_seed(self.seed, 'hide')))
+        if int(hidden.sum()) < min_calibration(level):
+            raise ValueError(f'{int(hidden.sum())} hidden observed pixels cannot calibrate a {level:g} interval '
+                             f'(it needs {min_calibration(level)}): raise hide or give more images')
+        draws = self.sample(torch.where(seen, x, torch.nan), n_draws, generator)   # one pass: hidden pixels too
+        lo, hi = draw_interval(draws, level)
+        mean, std = draw_mean_std(draws)
+        c = conformalize(x[hidden], level, score, lo=lo[hidden], hi=hi[hidden], mean=mean[hidden], std=std[hidden])
+        lo, hi = self._widen(c, draws, lo, hi)
+        return _like(X, mask, lo), _like(X, mask, hi)
+
+    @staticmethod
+    def _widen(c: Conformal, draws: torch.Tensor, lo: torch.Tensor, hi: torch.Tensor) -> tuple:
+        "The intervals widened by `c` (the draws' mean and spread where its score is scaled)."
+        mean, std = draw_mean_std(draws)
+        return c.interval(lo=lo, hi=hi, mean=mean, std=std)
+
+    def calibrate(self, X_complete, rate: float = 0.5,  # each pixel masked with this probability (MCAR)
+                  levels=(0.5, 0.9), n_draws: int = 20, score: str = 'additive',
+                  generator: torch.Generator | None = None):
+        "Conformal widening per level from held-out complete images masked at `rate` (`calibration='holdout'`)."
+        x, mask = self._check(X_complete)
+        if not mask.all():
+            raise ValueError('calibrate needs complete images (no NaN): hold some complete ones out of fitting')
+        if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 < rate < 1:
+            raise ValueError(f'rate must be in (0, 1), got {rate!r}')
+        levels = [check_level(v, n_draws) for v in levels]
+        check_choice('conformal score', score, SCORES)
+        g = torch.Generator().manual_seed(stable_seed(self.seed, 'calibrate'))
+        hidden = torch.rand(x.shape, generator=g) < rate
+        if int(hidden.sum()) < max(min_calibration(v) for v in levels):
+            raise ValueError(f'{int(hidden.sum())} masked pixels cannot calibrate a {max(levels):g} interval: '
+                             'give more images or a higher rate')
+        draws = _as_tensor(self.sample(torch.where(hidden, torch.nan, x), n_draws, generator))
+        mean, std = draw_mean_std(draws)
+        for v in levels:
+            lo, hi = draw_interval(draws, v)
+            self.conformal[v] = conformalize(x[hidden], v, score, lo=lo[hidden], hi=hi[hidden], mean=mean[hidden],
+                                             std=std[hidden])
+        return self
 
     def save(self, folder) -> Path:
         "Write the fitted networks and a JSON record with SHA-256 hashes into `folder` (see `save_imputer`)."
@@ -336,6 +395,8 @@ WEIGHT_FILES = ('vae.pt', 'ldm.pt')
 def _record_hash(rec: dict) -> str:
     "SHA-256 of what a saved record vouches for: format, arguments, settings, image shape and the weight files' hashes."
     body = {k: rec.get(k) for k in ('format', 'params', 'settings', 'image_shape', 'sha256')}
+    if rec.get('calibration'):   # only where there is one: records saved before it keep their hash
+        body['calibration'] = rec['calibration']
     return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
 
 def _weight_bytes(net: torch.nn.Module) -> bytes:
@@ -364,6 +425,8 @@ def save_imputer(imputer: LDMissImputer, folder) -> Path:
     params = {**imputer.get_params(), 'device': None}   # where it runs is the loader's choice
     rec = dict(format=SAVE_FORMAT, params=params, settings=imputer.settings, image_shape=list(imputer.image_shape),
                versions=versions, sha256=hashes)
+    if imputer.conformal:   # `calibrate`'s widening per level, vouched for by the record's hash like the rest
+        rec['calibration'] = {f'{v:g}': dict(kind=c.kind, q=c.q, n=c.n) for v, c in imputer.conformal.items()}
     return atomic_write_json(folder / 'imputer.json', {**rec, 'record_sha256': _record_hash(rec)})
 
 # %% ../nbs/17_imputer.ipynb #17b0c027
@@ -423,6 +486,8 @@ def load_imputer(folder, device=None,  # None: CUDA when available
                          "load it with that version, or fit it again")
     shape = tuple(rec['image_shape'])
     imp.adopt(_build_model(imp.settings, shape, blobs), shape)
+    saved = rec.get('calibration') or {}
+    imp.conformal = {float(v): Conformal(c['kind'], float(v), c['q'], c['n']) for v, c in saved.items()}
     return imp
 
 # %% ../nbs/17_imputer.ipynb #17b0c01f
