@@ -26,7 +26,7 @@ from .ldm import (LDMissFit, fit_ldmiss, impute_ldm, latent_unet_config, check_l
 from .runs import (PROFILES, profile_settings, apply_overrides, check_sampling_settings, flatten_settings,
                          git_state)
 from .experiment import Experiment
-from .calibrate import SCORES, Conformal, conformalize, hide_observed, min_calibration
+from .calibrate import SCORES, Conformal, conformalize, hide_observed, min_calibration, crps_ensemble
 
 # %% auto #0
 __all__ = ['IMPUTER_SETTINGS', 'CALIBRATION_LEVELS', 'CALIBRATIONS', 'SAVE_FORMAT', 'WEIGHT_FILES', 'imputer_settings',
@@ -491,14 +491,32 @@ def load_imputer(folder, device=None,  # None: CUDA when available
     return imp
 
 # %% ../nbs/17_imputer.ipynb #17b0c01f
+def _calibrated_rows(draws: torch.Tensor, x: torch.Tensor, hidden: torch.Tensor, miss: torch.Tensor, levels,
+                     kind: str) -> list:
+    "Per level: coverage and width on the `miss` pixels of the draw intervals widened by calibration on `hidden`."
+    mean, std = draw_mean_std(draws)
+    rows = []
+    for level in levels:
+        lo, hi = draw_interval(draws, level)
+        c = conformalize(x[hidden], level, kind, lo=lo[hidden], hi=hi[hidden], mean=mean[hidden], std=std[hidden])
+        a, b = c.interval(lo=lo, hi=hi, mean=mean, std=std)
+        raw = ((lo[miss] <= x[miss]) & (x[miss] <= hi[miss])).float().mean().item()
+        inside = ((a[miss] <= x[miss]) & (x[miss] <= b[miss])).float().mean().item()
+        rows.append(dict(level=level, coverage=inside, width=(b - a)[miss].mean().item(), q=c.q, n_calibration=c.n,
+                         raw_coverage=raw, raw_width=(hi - lo)[miss].mean().item()))
+    return rows
+
 def calibration_study(exp: Experiment,  # a run; its LDMiss stage is loaded from its cache (or trained there)
                       n_draws: int = 20,  # completions per image (≥ 2)
                       n_images: int | None = None,  # the first test images; None: all the run's (n_impute)
-                      levels=CALIBRATION_LEVELS) -> tuple:
-    """(record, draws): the coverage of draw intervals and the draw-mean and single-draw MSE of a run's LDMiss
-    on its test images and masks."""
+                      levels=CALIBRATION_LEVELS,
+                      calibrated_levels=(0.5, 0.9),  # levels also measured conformally widened ('observed')
+                      hide: float = 0.2  # the fraction of each image's observed pixels hidden to calibrate on
+                     ) -> tuple:
+    """(record, draws): the coverage of draw intervals, raw and conformally calibrated on hidden observed pixels, the
+    CRPS, and the draw-mean and single-draw MSE of a run's LDMiss on its test images and masks."""
     n_draws = check_int('n_draws', n_draws, 2)
-    for level in sorted(levels, reverse=True):   # the highest level needs the most draws: named first
+    for level in sorted([*levels, *calibrated_levels], reverse=True):   # the highest needs the most draws: first
         check_level(level, n_draws)
     x, m = exp.test_data()
     n = check_int('n_images', n_images if n_images is not None else len(x))
@@ -511,7 +529,12 @@ def calibration_study(exp: Experiment,  # a run; its LDMiss stage is loaded from
     draws = imp.sample(torch.where(m, x, torch.nan), n_draws)
     sync_device(exp.device)
     secs = time.perf_counter() - start
+    # calibration from the images themselves: a second set of draws with a fraction of the observed pixels hidden too
+    seen, hidden = hide_observed(m, hide, torch.Generator().manual_seed(stable_seed(exp.params['seed'], 'hide')))
+    cal_draws = _as_tensor(imp.sample(torch.where(seen, x, torch.nan), n_draws))
+    calibrated = {kind: _calibrated_rows(cal_draws, x, hidden, ~m, calibrated_levels, kind) for kind in SCORES}
     record = dict(params=exp.params, settings=imp.settings, overrides=imp.overrides,
                   test_rate=exp.settings['test_rate'], device=str(exp.device), n_images=n, seconds=round(secs, 2),
-                  git=git_state(), **interval_calibration(draws, x, m, levels))
+                  git=git_state(), crps=crps_ensemble(draws[:, ~m], x[~m]).mean().item(),
+                  **interval_calibration(draws, x, m, levels), hide=hide, calibrated=calibrated)
     return record, draws
