@@ -71,7 +71,7 @@ $(STAMP): requirements.lock setup.py settings.ini
 	$(PY) -c "import mnist, ldmiss"
 	touch $@
 
-test: env  ## check export and notebooks, then run every notebook's tests (about 11 minutes on 2 cores)
+test: env  ## check export and notebooks, then run every notebook's tests (about 15 minutes on 2 cores)
 	export LDMISS_RUNS_DIR=$$(mktemp -d) LDMISS_FIGURES_DIR=$$(mktemp -d) LDMISS_PNG=0   # tests never need a browser
 	trap 'rm -rf "$$LDMISS_RUNS_DIR" "$$LDMISS_FIGURES_DIR"' EXIT
 	$(PY) .ci/check_repo.py
