@@ -15,6 +15,7 @@ from .experiment import Experiment
 from .nfe import nfe_grid, check_trained
 from .imputer import CALIBRATION_LEVELS, check_level
 from .notebooks import execute_notebook, papermill
+from .sweep import add_run_options, given_overrides
 
 # %% auto #0
 __all__ = ['STUDIES', 'RUN_PARAMETERS', 'Study', 'notebook_parameters', 'prepare_study', 'run_study', 'main']
@@ -95,15 +96,7 @@ def _parser() -> argparse.ArgumentParser:
                                  description='Execute a study notebook about finished runs: results, nfe, calibration.')
     arg = ap.add_argument
     arg('name', help=f"the study: {', '.join(STUDIES)}")
-    arg('--dataset', default='mnist')
-    arg('--mechanism', default='mcar')
-    arg('--rate', default='0.5')
-    arg('--seed', default='42')
-    arg('--profile', default='auto', help='smoke, quick, paper, or auto (paper with CUDA, else smoke)')
-    arg('--sampler', default=None, help="the run's sampler, if it was run with one (a variant)")
-    arg('--n-steps', default=None, help="the run's sampler steps, if it was run with them (a variant)")
-    arg('--set', action='append', default=[], metavar='KEY=VALUE', help="the run's overrides, if any (repeatable)")
-    arg('--runs-dir', default=None, help='default: $LDMISS_RUNS_DIR, else runs/')
+    add_run_options(ap)   # the studied run, named as `python -m ldmiss.sweep` names it (a variant by its changes)
     arg('--out-dir', default=None, help='figures and the executed notebook; default: $LDMISS_FIGURES_DIR, else '
                                         '<runs dir>/figures')
     arg('-p', '--parameter', nargs=2, action='append', default=[], metavar=('KEY', 'VALUE'),
@@ -113,9 +106,8 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     "Command line: one study; the exit code."
     a = _parser().parse_args(argv)
-    given = [f'{k}={v}' for k, v in (('sampler', a.sampler), ('n_steps', a.n_steps)) if v is not None] + a.set
     params = dict(dataset=a.dataset, mechanism=a.mechanism, rate=a.rate, seed=a.seed, profile=a.profile)
-    return run_study(a.name, params, given, a.runs_dir, a.out_dir, {k: parse_value(v) for k, v in a.parameter})
+    return run_study(a.name, params, given_overrides(a), a.runs_dir, a.out_dir, {k: parse_value(v) for k, v in a.parameter})
 
 # %% ../nbs/18_studies.ipynb #385b474e
 #| eval: false

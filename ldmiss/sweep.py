@@ -24,7 +24,7 @@ from .bench import project_run_seconds, bench_rates, bench_startup, bench_call_s
 # %% auto #0
 __all__ = ['EXECUTORS', 'SLURM_DEFAULTS', 'ACTIVE', 'FAILED', 'need_submitit', 'slurm_minutes', 'slurm_settings',
            'slurm_parameters', 'slurm_script', 'plan', 'run_notebook', 'run_command', 'RunJob', 'gpu_slots',
-           'thread_env', 'summary_path', 'sweep', 'sweep_status', 'main']
+           'thread_env', 'summary_path', 'sweep', 'sweep_status', 'add_run_options', 'given_overrides', 'main']
 
 # %% ../nbs/13_sweep.ipynb #6a1e0001
 EXECUTORS = ('local', 'slurm')
@@ -468,25 +468,34 @@ def sweep_status(path: str | Path, log=print) -> dict:
     return res
 
 # %% ../nbs/13_sweep.ipynb #5e1a0006
-def _parser() -> argparse.ArgumentParser:
-    "The command line's options; values stay text, for the library's own checks."
-    ap = argparse.ArgumentParser(prog='python -m ldmiss.sweep',
-                                 description='Run LDMiss experiments: one, or a sweep over rates and seeds.')
+def add_run_options(ap: argparse.ArgumentParser) -> None:
+    "The options that name one run: dataset, mechanism, rate, seed, profile, sampler, steps, overrides, runs folder."
     arg = ap.add_argument
     arg('--dataset', default='mnist')
     arg('--mechanism', default='mcar')
     arg('--rate', default='0.5', help='training missing rate, in [0, 1)')
     arg('--seed', default='42')
-    arg('--rates', nargs='+', metavar='RATE', help='a sweep over these rates (× --seeds)')
-    arg('--seeds', nargs='+', metavar='SEED', help='a sweep over these seeds (× --rates)')
     arg('--profile', default='auto', help='smoke, quick, paper, or auto (paper with CUDA, else smoke)')
     arg('--sampler', default=None,
         help="how diffusion models sample and impute, e.g. em (the paper's) or ddim (default: the profile's)")
     arg('--n-steps', default=None, help="sampler steps, one network evaluation each (default: the profile's)")
     arg('--set', action='append', default=[], metavar='KEY=VALUE',
         help='change one setting, e.g. ddpm.epochs=2 (repeatable)')
-    arg('--no-recompute', action='store_true', help='stop where a cache was made with other settings (names them)')
     arg('--runs-dir', default=None, help='default: $LDMISS_RUNS_DIR, else runs/')
+
+def given_overrides(a: argparse.Namespace) -> list:
+    "The setting changes a command line gives: --sampler and --n-steps, then --set (which wins)."
+    return [f'{k}={v}' for k, v in (('sampler', a.sampler), ('n_steps', a.n_steps)) if v is not None] + a.set
+
+def _parser() -> argparse.ArgumentParser:
+    "The command line's options; values stay text, for the library's own checks."
+    ap = argparse.ArgumentParser(prog='python -m ldmiss.sweep',
+                                 description='Run LDMiss experiments: one, or a sweep over rates and seeds.')
+    add_run_options(ap)
+    arg = ap.add_argument
+    arg('--rates', nargs='+', metavar='RATE', help='a sweep over these rates (× --seeds)')
+    arg('--seeds', nargs='+', metavar='SEED', help='a sweep over these seeds (× --rates)')
+    arg('--no-recompute', action='store_true', help='stop where a cache was made with other settings (names them)')
     arg('--notebook', action='store_true', help='one run: execute nbs/run.ipynb with papermill into the run folder')
     arg('--force', action='store_true', help='one run: run it even when it is complete for these settings')
     arg('--confirm', action='store_true', help='start quick or paper runs on this machine even without a GPU (hours)')
@@ -557,8 +566,7 @@ def main(argv=None) -> int:
     "Command line: one experiment (`--rate ... --seed ...`) or a sweep (`--rates ... --seeds ...`); the exit code."
     ap = _sweep_parser()
     a = ap.parse_args(argv)
-    given = [f'{k}={v}' for k, v in (('sampler', a.sampler), ('n_steps', a.n_steps)) if v is not None]
-    given += a.set   # --set wins
+    given = given_overrides(a)
     slurm = dict(config=a.slurm_config, partition=a.partition, gpus=a.gpus, cpus=a.cpus, mem_gb=a.mem_gb,
                  time_min=a.time_min, account=a.account, extra=a.sbatch)
     sweeping = (a.rates is not None or a.seeds is not None) and not a.status
