@@ -25,11 +25,18 @@ USER_ERROR_TYPES = (ValueError, StaleCacheError, DataMissingError, ClassifierWei
 USER_ERRORS = tuple(e.__name__ for e in USER_ERROR_TYPES)   # their names, as a kernel reports them
 
 if AsyncKernelManager is not None:
-    class EncryptedKernelManager(AsyncKernelManager):
-        "A kernel manager that gives its kernels CurveZMQ keys where pyzmq can: no unencrypted-transport warning."
+    class HeadlessKernelManager(AsyncKernelManager):
+        "A kernel manager for unattended runs: CurveZMQ keys where pyzmq can, and a shutdown without SIGINT."
         @default('transport_encryption')
-        def _transport_encryption_default(self):
+        def _transport_encryption_default(self):   # no unencrypted-transport warning from ipykernel
             return 'auto' if zmq.has('curve') else 'disabled'
+
+        async def _async_interrupt_kernel(self):
+            # jupyter_client interrupts before every shutdown, to stop a running cell; papermill shuts down only
+            # after the last cell, so the SIGINT can only land in a reply being sent, where ipykernel logs
+            # "KeyboardInterrupt caught in kernel" to the terminal. A kernel that is still busy is killed anyway.
+            if not self.shutting_down:
+                await super()._async_interrupt_kernel()
 
 @contextlib.contextmanager
 def environ(**values):
@@ -69,7 +76,7 @@ def execute_notebook(notebook: str | Path,  # the notebook to execute
         with environ(LDMISS_PROGRESS='lines'):
             papermill.execute_notebook(str(notebook), str(running), parameters=parameters, cwd=str(notebook.parent),
                                        kernel_name='python3', progress_bar=False, stdout_file=sys.stdout,
-                                       stderr_file=sys.stderr, kernel_manager_class=EncryptedKernelManager)
+                                       stderr_file=sys.stderr, kernel_manager_class=HeadlessKernelManager)
     except papermill.PapermillExecutionError as e:
         os.replace(running, failed)   # the last good executed notebook stays as it was
         return _failure(e, failed, prog)
