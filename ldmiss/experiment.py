@@ -14,7 +14,7 @@ from .data import load_dataset
 from .masks import make_mask, mcar_mask, zero_impute
 from .sde import VPSDE
 from .train import TrainResult
-from .sampling import DEFAULT_SAMPLER, sampler_inputs
+from .sampling import DEFAULT_SAMPLER, sampler_inputs, guidance_inputs
 from .vae import encode_images
 from .metrics import classifier_sha256, load_classifier, reference_features, score_images, imputation_metrics
 from .metrics import calibration_rows
@@ -60,7 +60,8 @@ def stage_inputs(params: dict, settings: dict,
     sizes = dict(generation=dict(n_gen=s['n_gen'], gen_batch=s['gen_batch']),
                  imputation=dict(test=test, impute_batch=s['impute_batch']))
     for name, m in methods.items():
-        out[stage_name(name, methods)] = dict(model=out.get(m.model), **sizes[m.task], **(steps if m.sampler else {}))
+        out[stage_name(name, methods)] = dict(model=out.get(m.model), **sizes[m.task], **(steps if m.sampler else {}),
+                                              **(guidance_inputs(s) if m.guided else {}))
     return out
 
 def run_digest(params: dict, settings: dict, device_type: str = 'cpu', methods: dict | None = None) -> str:

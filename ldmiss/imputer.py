@@ -25,6 +25,8 @@ from .ldm import (LDMissFit, fit_ldmiss, impute_ldm, latent_unet_config, check_l
                         check_images)
 from .runs import (PROFILES, profile_settings, apply_overrides, check_sampling_settings, flatten_settings,
                          git_state)
+from .sampling import GUIDANCE_DEFAULTS
+from .methods import guidance_args
 from .experiment import Experiment
 from .calibrate import SCORES, Conformal, conformalize, hide_observed, min_calibration, crps_ensemble
 
@@ -34,7 +36,7 @@ __all__ = ['IMPUTER_SETTINGS', 'CALIBRATION_LEVELS', 'CALIBRATIONS', 'SAVE_FORMA
            'imputer_from_experiment', 'save_imputer', 'load_imputer', 'calibration_study']
 
 # %% ../nbs/17_imputer.ipynb #17b0c006
-IMPUTER_SETTINGS = ('vae', 'ldm', 'n_steps', 'sampler', 'impute_batch', 'graphs')   # the profile entries used
+IMPUTER_SETTINGS = ('vae', 'ldm', 'n_steps', 'sampler', 'guidance', 'obs_noise', 'impute_batch', 'graphs')   # those used
 
 def imputer_settings(profile: str = 'paper',  # one of `ldmiss.runs.PROFILES`
                      overrides=None  # changes, as the experiment's: 'vae.epochs=3 n_steps=100', {'ldm': {'lr': 2e-4}}
@@ -267,7 +269,7 @@ class LDMissImputer:
         s, dev = self.settings, self._device
         return impute_ldm(score_fn, self.model.sde, self.model.vae, x.to(dev), mask.to(dev), n_steps=s['n_steps'],
                           generator=generator, fill=self.fill, graphs=s['graphs'] and dev.type == 'cuda',
-                          sampler=s['sampler']).cpu()
+                          sampler=s['sampler'], **guidance_args(s)).cpu()
 
     def sample(self, X, n_draws: int = 10, generator: torch.Generator | None = None):
         "`n_draws` completions of `X` (NaN = missing), `[n_draws, N, C, H, W]`, as the kind of array `X` is."
@@ -480,7 +482,8 @@ def load_imputer(folder, device=None,  # None: CUDA when available
     rec = _read_record(folder)
     blobs = _read_weights(folder, rec['sha256'])
     imp = LDMissImputer(**{**rec['params'], 'device': device, 'progress': progress})
-    if json.loads(json.dumps(imp.settings)) != rec['settings']:   # e.g. a profile changed: the weights may not fit
+    saved = {**GUIDANCE_DEFAULTS, **rec['settings']}   # records that predate the guidance setting: the rescaled
+    if json.loads(json.dumps(imp.settings)) != saved:   # e.g. a profile changed: the weights may not fit
         raise ValueError(f"{folder}/imputer.json: its settings differ from what its profile and overrides give in "
                          f"ldmiss {__version__} (it was saved by ldmiss {rec['versions']['ldmiss']}): "
                          "load it with that version, or fit it again")

@@ -29,14 +29,16 @@ def impute_ldm(score_fn,  # score of the latent diffusion model, in its scaled l
                mask: torch.Tensor,  # bool like `x`, True = observed
                *, n_steps: int = 1000, generator=None, fill: float = 0.0,
                graphs: bool = False,  # replay each guided step (U-Net and decoder, both passes) as one CUDA graph
-               sampler: str = DEFAULT_SAMPLER  # one of `ldmiss.sampling.SAMPLERS`
+               sampler: str = DEFAULT_SAMPLER,  # one of `ldmiss.sampling.SAMPLERS`
+               guidance: str = 'rescaled',  # one of `ldmiss.sampling.GUIDANCES`
+               obs_noise: float = 0.8  # σ_y of the 'likelihood' guidance, in the network's [−1, 1] pixel units
               ) -> torch.Tensor:
     "LDMiss imputation of `x` in [0, 1]: latent self-guidance through the decoder; observed pixels kept."
     x_obs = to_net(zero_impute(x, mask, fill))
     vae.eval().requires_grad_(False)
     out = impute_guided(score_fn, sde, x_obs, mask, decoder=vae.decode_scaled,
                         latent_shape=(vae.z_channels, x.shape[-2] // 4, x.shape[-1] // 4), n_steps=n_steps,
-                        generator=generator, graphs=graphs, sampler=sampler)
+                        generator=generator, graphs=graphs, sampler=sampler, guidance=guidance, obs_noise=obs_noise)
     return torch.where(mask, x, from_net(out).clamp(0, 1))
 
 @torch.no_grad()

@@ -14,7 +14,7 @@ from .masks import zero_impute
 from .sde import VPSDE, missdiff_batch_loss, eps_score_fn
 from .unet import UNet
 from .train import fit_network
-from .sampling import check_sampler, sample, impute_guided, impute_replacement
+from .sampling import GUIDANCE_DEFAULTS, check_sampler, sample, impute_guided, impute_replacement
 from .vae import impute_autoencoder
 from .ldm import fit_vae, fit_ldmiss, impute_ldm, generate_ldm
 from .diffputer import fit_diffputer, edm_sample, diffputer_impute
@@ -22,8 +22,8 @@ from .diffputer import fit_diffputer, edm_sample, diffputer_impute
 # %% auto #0
 __all__ = ['TASKS', 'MODELS', 'METHODS', 'STAGE_PREFIX', 'GENERATION_METHODS', 'IMPUTATION_METHODS', 'FitData', 'Model', 'Draw',
            'Method', 'fit_ddpm', 'fit_masked_vae', 'fit_latent', 'fit_diffputer_em', 'generate_latent',
-           'generate_pixel', 'generate_diffputer', 'impute_latent_guided', 'impute_diffputer', 'impute_vae',
-           'method_names', 'check_registry', 'models_for', 'stage_name']
+           'generate_pixel', 'generate_diffputer', 'guidance_args', 'impute_latent_guided', 'impute_pixel_guided',
+           'impute_diffputer', 'impute_vae', 'method_names', 'check_registry', 'models_for', 'stage_name']
 
 # %% ../nbs/10a_methods.ipynb #3c286f01
 @dataclass(frozen=True)
@@ -77,6 +77,7 @@ class Method:
                               # (x: missing pixels zeroed, the method never sees them)
     stochastic: bool = True   # draws random numbers (each batch from its own seeded generator)
     sampler: bool = False     # runs a diffusion sampler: takes the run's sampler and steps, which its digest records
+    guided: bool = False      # follows the run's guidance setting (rescaled or likelihood), which its digest records
 
 TASKS = ('generation', 'imputation')
 
@@ -130,16 +131,24 @@ def generate_diffputer(r, n: int, d: Draw) -> torch.Tensor:
                         generator=d.generator, device=d.device, graphs=d.graphs)
     return from_net(images).clamp(0, 1)
 
+def guidance_args(settings: dict) -> dict:
+    "The guidance a run's settings ask for (`guidance`, `obs_noise`), defaults where a record predates them."
+    return {k: settings.get(k, v) for k, v in GUIDANCE_DEFAULTS.items()}
+
 def impute_latent_guided(fit, x, mask, d: Draw) -> torch.Tensor:
     "LDMiss imputation: latent self-guidance through the decoder."
     return impute_ldm(fit.score_fn(d.amp), fit.sde, fit.vae, x, mask, n_steps=d.n_steps, generator=d.generator,
-                      graphs=d.replays, sampler=d.sampler)
+                      graphs=d.replays, sampler=d.sampler, **guidance_args(d.settings))
 
 def _impute_pixel(impute, net, x, mask, d: Draw) -> torch.Tensor:
     "Pixel-space imputation by `impute` (guided or replacement) with the MissDiff-trained U-Net."
     out = impute(eps_score_fn(net, d.sde, d.amp), d.sde, to_net(zero_impute(x, mask)), mask, n_steps=d.n_steps,
                  generator=d.generator, graphs=d.replays, sampler=d.sampler)
     return torch.where(mask, x, from_net(out).clamp(0, 1))
+
+def impute_pixel_guided(net, x, mask, d: Draw) -> torch.Tensor:
+    "Pixel-space self-guidance with the MissDiff-trained U-Net, as the run's guidance setting says."
+    return _impute_pixel(partial(impute_guided, **guidance_args(d.settings)), net, x, mask, d)
 
 def impute_diffputer(r, x, mask, d: Draw) -> torch.Tensor:
     "DiffPuter's own imputation: the mean of K replacement-sampler draws."
@@ -156,8 +165,8 @@ METHODS = {m.name: m for m in (
     Method('ldm', 'generation', 'ldm', generate_latent, sampler=True),
     Method('ddpm', 'generation', 'ddpm', generate_pixel, sampler=True),
     Method('diffputer', 'generation', 'diffputer', generate_diffputer),
-    Method('ldm_guidance', 'imputation', 'ldm', impute_latent_guided, sampler=True),
-    Method('ddpm_guidance', 'imputation', 'ddpm', partial(_impute_pixel, impute_guided), sampler=True),
+    Method('ldm_guidance', 'imputation', 'ldm', impute_latent_guided, sampler=True, guided=True),
+    Method('ddpm_guidance', 'imputation', 'ddpm', impute_pixel_guided, sampler=True, guided=True),
     Method('ddpm_replacement', 'imputation', 'ddpm', partial(_impute_pixel, impute_replacement), sampler=True),
     Method('diffputer_replacement', 'imputation', 'diffputer', impute_diffputer),
     Method('autoencoder', 'imputation', 'vae', impute_vae, stochastic=False))}

@@ -17,7 +17,7 @@ from .masks import MECHANISMS, check_rate, max_rate
 from .unet import UNet, PIXEL_UNET, LATENT_UNET, small_config
 from .ldm import ldmiss_settings, check_ldmiss_settings
 from .diffputer import DIFFPUTER_DEFAULTS, check_diffputer_config
-from .sampling import DEFAULT_SAMPLER, check_sampler
+from .sampling import DEFAULT_SAMPLER, GUIDANCE_DEFAULTS, check_sampler, check_guidance
 from .methods import GENERATION_METHODS, IMPUTATION_METHODS
 
 # %% auto #0
@@ -67,7 +67,7 @@ def profile_settings(profile: str) -> dict:
     profile = resolve_profile(profile)
     if profile == 'smoke':
         return dict(n_train=2000, n_gen=200, n_impute=200, n_steps=50, sampler=DEFAULT_SAMPLER, test_rate=0.5,
-                    gen_batch=200, impute_batch=200, graphs=False,
+                    gen_batch=200, impute_batch=200, graphs=False, **GUIDANCE_DEFAULTS,
                     ddpm=dict(unet=small_config(PIXEL_UNET, base_channels=16, num_res_blocks=1, groups=4), epochs=4,
                               batch_size=64, lr=1e-3, ema_decay=0.999),
                     vae=dict(net=dict(base=8, num_res_blocks=1, groups=8), epochs=4, batch_size=64, lr=2e-3,
@@ -79,12 +79,12 @@ def profile_settings(profile: str) -> dict:
         # a few epochs train faster uncompiled: torch.compile's first pass (~75 s, pixel net) outlasts what it saves;
         # imputation batches of 500: guided imputation backpropagates through the U-Net, ~10 GB a process in bf16
         return dict(n_train=60000, n_gen=2000, n_impute=2000, n_steps=200, sampler=DEFAULT_SAMPLER, test_rate=0.5,
-                    gen_batch=2000, impute_batch=500, graphs=False,
+                    gen_batch=2000, impute_batch=500, graphs=False, **GUIDANCE_DEFAULTS,
                     ddpm={**copy.deepcopy(DDPM_PAPER), 'epochs': 2, 'lr': 2e-4, 'ema_decay': 0.999, 'compile': False},
                     **ldmiss_settings(vae=dict(epochs=6), ldm=dict(epochs=6, lr=4e-4, ema_decay=0.999, compile=False)),
                     diffputer=dict(DIFFPUTER_DEFAULTS['quick']))
     return dict(n_train=60000, n_gen=10000, n_impute=10000, n_steps=1000, sampler=DEFAULT_SAMPLER, test_rate=0.5,
-                gen_batch=2500, impute_batch=1000, graphs=False,
+                gen_batch=2500, impute_batch=1000, graphs=False, **GUIDANCE_DEFAULTS,
                 ddpm=copy.deepcopy(DDPM_PAPER), **ldmiss_settings(), diffputer=dict(DIFFPUTER_DEFAULTS['paper']))
 
 # %% ../nbs/11_runs.ipynb #7c1e0021
@@ -194,9 +194,10 @@ def apply_overrides(settings: dict, overrides,
     return check_settings(out) if check else out
 
 def check_sampling_settings(s: dict) -> dict:
-    "Raise `ValueError` unless `n_steps`, `sampler` and `graphs` of `s` can sample and impute; return `s`."
+    "Raise `ValueError` unless `n_steps`, `sampler`, `graphs` and the guidance of `s` can sample and impute; return `s`."
     check_int('setting n_steps', s['n_steps'], 2)
     check_sampler(s.get('sampler', DEFAULT_SAMPLER), graphs=bool(s.get('graphs')), impute=True)   # a run imputes
+    check_guidance(*(s.get(k, v) for k, v in GUIDANCE_DEFAULTS.items()))
     return s
 
 def check_settings(s: dict, image_shape=(1, 28, 28)) -> dict:

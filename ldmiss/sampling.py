@@ -12,9 +12,10 @@ from .core import check_int, check_choice, check_observed, check_generator, get_
 from .sde import VPSDE, append_dims
 
 # %% auto #0
-__all__ = ['GRIDS', 'DEFAULT_SAMPLER', 'SAMPLERS', 'Sampler', 'check_sampler', 'sampler_inputs', 'sampling_times', 'time_grid',
-           'sample_em', 'sample', 'impute_replacement', 'rescale_to_norm', 'impute_guided', 'HostGrid', 'host_grid',
-           'sample_dpm2m', 'sample_ddim', 'sample_dpm2m_sde']
+__all__ = ['GRIDS', 'DEFAULT_SAMPLER', 'SAMPLERS', 'GUIDANCES', 'GUIDANCE_DEFAULTS', 'Sampler', 'check_sampler', 'sampler_inputs',
+           'sampling_times', 'time_grid', 'sample_em', 'sample', 'impute_replacement', 'rescale_to_norm',
+           'check_guidance', 'guidance_inputs', 'impute_guided', 'HostGrid', 'host_grid', 'sample_dpm2m', 'sample_ddim',
+           'sample_dpm2m_sde']
 
 # %% ../nbs/06_sampling.ipynb #a8a57e7a
 GRIDS = ('uniform', 'karras')   # uniform in t; EDM's ρ-grid in the noise level σ_t/α_t
@@ -248,8 +249,19 @@ def _decode(decoder, z, x_obs):
                          f"does not match x_obs {tuple(x_obs.shape)}")
     return out
 
-def _guidance(score_fn, decoder, x, t, alpha, sigma, x_obs, mask, zero, eps):
-    "The score at (x, t) and self-guidance ∇ log p(x_obs | Tweedie's x̂0) through the decoder, rescaled to ‖s‖."
+GUIDANCES = ('rescaled', 'likelihood')   # the paper's rescaled self-guidance; a Gaussian likelihood with noise σ_y
+GUIDANCE_DEFAULTS = dict(guidance='rescaled', obs_noise=0.8)   # a run's settings in every profile; σ_y: see 16a
+
+def check_guidance(guidance: str, obs_noise) -> float:
+    "`obs_noise` as a float if `guidance` is one of `GUIDANCES` and σ_y is a positive number, else `ValueError`."
+    check_choice('guidance', guidance, GUIDANCES)
+    if isinstance(obs_noise, bool) or not isinstance(obs_noise, (int, float)) or not obs_noise > 0:
+        raise ValueError(f'obs_noise (the likelihood guidance σ_y) must be a positive number, got {obs_noise!r}')
+    return float(obs_noise)
+
+def _guidance(score_fn, decoder, x, t, alpha, sigma, x_obs, mask, zero, eps, obs_noise=None):
+    """The score at (x, t) and self-guidance ∇ log p(x_obs | Tweedie's x̂0) through the decoder: rescaled to ‖s‖, or
+    (`obs_noise` σ_y given) the gradient of log N(x_obs; D(x̂0), (σ_y² + σ_t²) I)."""
     with torch.enable_grad():
         xg = x.detach().requires_grad_(True)
         s = _score(score_fn, xg, t)
@@ -257,7 +269,14 @@ def _guidance(score_fn, decoder, x, t, alpha, sigma, x_obs, mask, zero, eps):
         resid = torch.where(mask, x_obs - _decode(decoder, x0_hat, x_obs), zero)
         (grad,) = torch.autograd.grad(-0.5 * resid.pow(2).sum(), xg)
     s = s.detach()
-    return s, rescale_to_norm(grad, s, eps)
+    if obs_noise is None:
+        return s, rescale_to_norm(grad, s, eps)
+    return s, grad / (obs_noise ** 2 + sigma ** 2)   # σ_t²: Var[x0 | x_t] of unit-variance data, as in ΠGDM
+
+def guidance_inputs(settings: dict) -> dict:
+    "What a run's digest records of the guidance in its `settings`: nothing for the rescaled (as before it was a choice)."
+    guidance, obs_noise = (settings.get(k, v) for k, v in GUIDANCE_DEFAULTS.items())
+    return {} if guidance == 'rescaled' else dict(guidance=guidance, obs_noise=check_guidance(guidance, obs_noise))
 
 def impute_guided(score_fn,  # `score_fn(x, t) -> tensor like x`, in the diffusion space
                   sde: VPSDE,
@@ -271,9 +290,13 @@ def impute_guided(score_fn,  # `score_fn(x, t) -> tensor like x`, in the diffusi
                   eps: float = 1e-12,  # relative guard of the rescaling, see `rescale_to_norm`
                   graphs: bool = False,  # replay the step (forward, backward, update) as one CUDA graph (CUDA only)
                   progress: bool = False,  # show a tqdm bar over steps
-                  sampler: str = DEFAULT_SAMPLER, grid: str | None = None, eta: float | None = None  # as for `sample`
+                  sampler: str = DEFAULT_SAMPLER, grid: str | None = None, eta: float | None = None,  # as for `sample`
+                  guidance: str = 'rescaled',  # one of `GUIDANCES`: rescaled to ‖s‖ (the paper), or 'likelihood'
+                  obs_noise: float = 0.8  # σ_y of the 'likelihood' guidance, in `x_obs` units
                  ) -> torch.Tensor:
-    "Complete `x_obs` by self-guided reverse sampling (guidance rescaled per sample to ‖s‖), observed entries kept."
+    "Complete `x_obs` by self-guided reverse sampling (rescaled or likelihood guidance), observed entries kept."
+    sigma_y = check_guidance(guidance, obs_noise)
+    sigma_y = sigma_y if guidance == 'likelihood' else None   # None: the rescaled guidance
     check_observed(x_obs, mask)
     latent_shape = _check_latent(decoder, latent_shape)
     n_steps = check_int('n_steps', n_steps, 2)
@@ -285,7 +308,8 @@ def impute_guided(score_fn,  # `score_fn(x, t) -> tensor like x`, in the diffusi
     with torch.no_grad():
         x_obs = torch.where(mask, x_obs, zero)  # drop NaN / junk in missing entries
         x = sde.prior_sampling(shape, generator=generator, device=dev, dtype=dtype)
-        guided = lambda v, t, a, s_: torch.add(*_guidance(score_fn, decoder, v, t, a, s_, x_obs, mask, zero, eps))
+        guided = lambda v, t, a, s_: torch.add(*_guidance(score_fn, decoder, v, t, a, s_, x_obs, mask, zero, eps,
+                                                          sigma_y))
         out = smp(guided, sde, x, n_steps, grid=grid, generator=generator, eta=eta, graphs=graphs, progress=progress,
                   desc='impute (guided)')
         out = _decode(decoder, out, x_obs)
