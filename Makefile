@@ -40,7 +40,7 @@ ACCOUNT ?=
 SBATCH ?=
 NO_SUBMIT ?=
 
-.PHONY: help env fashion-data test run sweep sweep-status figures nfe calibration bench export clean-cache clean-venv
+.PHONY: help env fashion-data test test-slow run sweep sweep-status figures nfe calibration bench export clean-cache clean-venv
 .DEFAULT_GOAL := help
 
 # A bare `make` lists the targets: the lines below marked `## ` (nothing is installed or run).
@@ -76,6 +76,11 @@ test: env  ## check export and notebooks, then run every notebook's tests (about
 	trap 'rm -rf "$$LDMISS_RUNS_DIR" "$$LDMISS_FIGURES_DIR"' EXIT
 	$(PY) .ci/check_repo.py
 	$(PY) .ci/test_notebooks.py
+
+test-slow: env  ## the cells make test skips (flagged slow): classifier retraining, the README example's coverage
+	export LDMISS_RUNS_DIR=$$(mktemp -d) LDMISS_FIGURES_DIR=$$(mktemp -d) LDMISS_PNG=0
+	trap 'rm -rf "$$LDMISS_RUNS_DIR" "$$LDMISS_FIGURES_DIR"' EXIT
+	for nb in $$(grep -l '"#| slow' nbs/*.ipynb); do echo "$$nb (with its slow cells)"; $(VENV)/bin/nbdev_test --flags slow --do_print --path $$nb; done
 
 # Make variables reach Python as quoted text; the library checks them (same messages as the CLI and papermill) before any work.
 q = '$(subst ','\'',$(1))'
