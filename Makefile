@@ -77,7 +77,7 @@ test: env  ## check export and notebooks, then run every notebook's tests (about
 	$(PY) .ci/check_repo.py
 	$(PY) .ci/test_notebooks.py
 
-test-slow: env  ## the cells make test skips (flagged slow): classifier retraining, README example coverage (~20 min)
+test-slow: env  ## the cells make test skips (flagged slow): classifier retraining, README example coverage (~30 min)
 	export LDMISS_RUNS_DIR=$$(mktemp -d) LDMISS_FIGURES_DIR=$$(mktemp -d) LDMISS_PNG=0
 	trap 'rm -rf "$$LDMISS_RUNS_DIR" "$$LDMISS_FIGURES_DIR"' EXIT
 	for nb in $$(grep -l '"#| slow' nbs/*.ipynb); do echo "$$nb (with its slow cells)"; $(VENV)/bin/nbdev_test --flags slow --do_print --path $$nb; done
