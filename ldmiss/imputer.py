@@ -36,7 +36,7 @@ __all__ = ['IMPUTER_SETTINGS', 'CALIBRATION_LEVELS', 'CALIBRATIONS', 'SAVE_FORMA
            'imputer_from_experiment', 'save_imputer', 'load_imputer', 'calibration_study']
 
 # %% ../nbs/17_imputer.ipynb #17b0c006
-IMPUTER_SETTINGS = ('vae', 'ldm', 'n_steps', 'sampler', 'guidance', 'obs_noise', 'impute_batch', 'graphs')   # those used
+IMPUTER_SETTINGS = ('vae', 'ldm', 'n_steps', 'sampler', 'guidance', 'obs_noise', 'impute_batch', 'graphs')   # used
 
 def imputer_settings(profile: str = 'paper',  # one of `ldmiss.runs.PROFILES`
                      overrides=None  # changes, as the experiment's: 'vae.epochs=3 n_steps=100', {'ldm': {'lr': 2e-4}}

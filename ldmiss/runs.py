@@ -194,7 +194,7 @@ def apply_overrides(settings: dict, overrides,
     return check_settings(out) if check else out
 
 def check_sampling_settings(s: dict) -> dict:
-    "Raise `ValueError` unless `n_steps`, `sampler`, `graphs` and the guidance of `s` can sample and impute; return `s`."
+    "Raise `ValueError` unless the steps, sampler, graphs and guidance of `s` can sample and impute; return `s`."
     check_int('setting n_steps', s['n_steps'], 2)
     check_sampler(s.get('sampler', DEFAULT_SAMPLER), graphs=bool(s.get('graphs')), impute=True)   # a run imputes
     check_guidance(*(s.get(k, v) for k, v in GUIDANCE_DEFAULTS.items()))

@@ -274,7 +274,7 @@ def _guidance(score_fn, decoder, x, t, alpha, sigma, x_obs, mask, zero, eps, obs
     return s, grad / (obs_noise ** 2 + sigma ** 2)   # σ_t²: Var[x0 | x_t] of unit-variance data, as in ΠGDM
 
 def guidance_inputs(settings: dict) -> dict:
-    "What a run's digest records of the guidance in its `settings`: nothing for the rescaled (as before it was a choice)."
+    "What a run's digest records of its `settings`' guidance: nothing for the rescaled (as before it was a choice)."
     guidance, obs_noise = (settings.get(k, v) for k, v in GUIDANCE_DEFAULTS.items())
     return {} if guidance == 'rescaled' else dict(guidance=guidance, obs_noise=check_guidance(guidance, obs_noise))
 

@@ -107,7 +107,8 @@ def main(argv=None) -> int:
     "Command line: one study; the exit code."
     a = _parser().parse_args(argv)
     params = dict(dataset=a.dataset, mechanism=a.mechanism, rate=a.rate, seed=a.seed, profile=a.profile)
-    return run_study(a.name, params, given_overrides(a), a.runs_dir, a.out_dir, {k: parse_value(v) for k, v in a.parameter})
+    study_params = {k: parse_value(v) for k, v in a.parameter}
+    return run_study(a.name, params, given_overrides(a), a.runs_dir, a.out_dir, study_params)
 
 # %% ../nbs/18_studies.ipynb #385b474e
 #| eval: false
