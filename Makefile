@@ -149,7 +149,7 @@ bench: env  ## throughput of the networks in every variant, projected GPU-hours 
 	$(PY) -m ldmiss.bench --out runs/bench/bench.json
 
 export: env  ## regenerate ldmiss/ from the notebooks and clean them
-	$(VENV)/bin/nbdev_export && $(VENV)/bin/nbdev_clean
+	$(PY) .ci/export.py && $(VENV)/bin/nbdev_clean   # nbdev_export, then __all__ wrapped to 120 columns
 
 # torch.compile's persistent cache (kept between processes so a sweep compiles each network once); dataset caches stay.
 clean-cache:  ## empty torch.compile's persistent cache

@@ -10,8 +10,8 @@ import torch
 from .core import check_choice, check_int
 
 # %% auto #0
-__all__ = ['SCORES', 'SPREAD_FLOOR', 'crps_ensemble', 'conformal_scores', 'min_calibration', 'conformal_quantile', 'Conformal',
-           'conformalize', 'hide_observed']
+__all__ = ['SCORES', 'SPREAD_FLOOR', 'crps_ensemble', 'conformal_scores', 'min_calibration', 'conformal_quantile',
+           'Conformal', 'conformalize', 'hide_observed']
 
 # %% ../nbs/16a_calibrate.ipynb #b3ead9b9
 def crps_ensemble(draws: torch.Tensor,  # [m, ...] draws of each entry

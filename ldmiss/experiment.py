@@ -23,8 +23,8 @@ from .runs import check_params, profile_settings, apply_overrides, run_dir_for, 
 from .runs import settings_digest, settings_diff, flatten_settings
 
 # %% auto #0
-__all__ = ['TEST_MASK_SEED', 'SPEED_ONLY', 'StaleCacheError', 'stage_inputs', 'run_digest', 'StageCache', 'stage', 'Stopwatch',
-           'Experiment', 'run_experiment']
+__all__ = ['TEST_MASK_SEED', 'SPEED_ONLY', 'StaleCacheError', 'stage_inputs', 'run_digest', 'StageCache', 'stage',
+           'Stopwatch', 'Experiment', 'run_experiment']
 
 # %% ../nbs/12_experiment.ipynb #fd8a10c2
 TEST_MASK_SEED = 20_240_501

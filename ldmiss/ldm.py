@@ -19,8 +19,8 @@ from .sampling import DEFAULT_SAMPLER, sample, impute_guided
 from .vae import VAE, VAE_CONFIGS, vae_loss, encode_images, set_latent_scale
 
 # %% auto #0
-__all__ = ['LDMISS_PAPER', 'impute_ldm', 'generate_ldm', 'ldmiss_settings', 'latent_unet_config', 'LDMissFit', 'check_images',
-           'check_ldmiss_settings', 'fit_vae', 'fit_ldmiss']
+__all__ = ['LDMISS_PAPER', 'impute_ldm', 'generate_ldm', 'ldmiss_settings', 'latent_unet_config', 'LDMissFit',
+           'check_images', 'check_ldmiss_settings', 'fit_vae', 'fit_ldmiss']
 
 # %% ../nbs/08_ldmiss.ipynb #5b0e1a06
 def impute_ldm(score_fn,  # score of the latent diffusion model, in its scaled latent space

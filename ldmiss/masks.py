@@ -9,8 +9,8 @@ import torch
 from .core import check_choice, check_observed, check_int, get_device
 
 # %% auto #0
-__all__ = ['MECHANISMS', 'check_rate', 'mcar_mask', 'logistic_mask', 'anchor_grid', 'mar_mask', 'mnar_mask', 'block_sides',
-           'block_mask', 'make_mask', 'max_rate', 'zero_impute']
+__all__ = ['MECHANISMS', 'check_rate', 'mcar_mask', 'logistic_mask', 'anchor_grid', 'mar_mask', 'mnar_mask',
+           'block_sides', 'block_mask', 'make_mask', 'max_rate', 'zero_impute']
 
 # %% ../nbs/02_masks.ipynb #c113c8a1
 def check_rate(rate) -> float:

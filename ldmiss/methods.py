@@ -20,8 +20,8 @@ from .ldm import fit_vae, fit_ldmiss, impute_ldm, generate_ldm
 from .diffputer import fit_diffputer, edm_sample, diffputer_impute
 
 # %% auto #0
-__all__ = ['TASKS', 'MODELS', 'METHODS', 'STAGE_PREFIX', 'GENERATION_METHODS', 'IMPUTATION_METHODS', 'FitData', 'Model', 'Draw',
-           'Method', 'fit_ddpm', 'fit_masked_vae', 'fit_latent', 'fit_diffputer_em', 'generate_latent',
+__all__ = ['TASKS', 'MODELS', 'METHODS', 'STAGE_PREFIX', 'GENERATION_METHODS', 'IMPUTATION_METHODS', 'FitData', 'Model',
+           'Draw', 'Method', 'fit_ddpm', 'fit_masked_vae', 'fit_latent', 'fit_diffputer_em', 'generate_latent',
            'generate_pixel', 'generate_diffputer', 'guidance_args', 'impute_latent_guided', 'impute_pixel_guided',
            'impute_diffputer', 'impute_vae', 'method_names', 'check_registry', 'models_for', 'stage_name']
 

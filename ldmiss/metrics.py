@@ -19,10 +19,11 @@ from .core import (
 from .data import load_dataset
 
 # %% auto #0
-__all__ = ['CLASSIFIER_PATH', 'CLASSIFIER_SHA256', 'CLASSIFIERS', 'MNISTClassifier', 'state_dict_digest', 'train_classifier',
-           'ClassifierWeightsError', 'save_classifier', 'classifier_sha256', 'load_classifier', 'classifier_outputs',
-           'accuracy', 'frechet_distance', 'gaussian_stats', 'fid_from_features', 'inception_score', 'mse_missing',
-           'mse_image', 'reference_features', 'score_images', 'imputation_metrics', 'observed_mean', 'calibration_rows']
+__all__ = ['CLASSIFIER_PATH', 'CLASSIFIER_SHA256', 'CLASSIFIERS', 'MNISTClassifier', 'state_dict_digest',
+           'train_classifier', 'ClassifierWeightsError', 'save_classifier', 'classifier_sha256', 'load_classifier',
+           'classifier_outputs', 'accuracy', 'frechet_distance', 'gaussian_stats', 'fid_from_features',
+           'inception_score', 'mse_missing', 'mse_image', 'reference_features', 'score_images', 'imputation_metrics',
+           'observed_mean', 'calibration_rows']
 
 # %% ../nbs/10_metrics.ipynb #c936db40
 class MNISTClassifier(nn.Module):

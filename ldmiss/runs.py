@@ -21,8 +21,8 @@ from .sampling import DEFAULT_SAMPLER, GUIDANCE_DEFAULTS, check_sampler, check_g
 from .methods import GENERATION_METHODS, IMPUTATION_METHODS
 
 # %% auto #0
-__all__ = ['PROFILES', 'DDPM_PAPER', 'DATASET_SIZES', 'POSITIVE', 'GEN_FIELDS', 'IMP_FIELDS', 'resolve_profile', 'check_params',
-           'profile_settings', 'flatten_settings', 'parse_value', 'parse_overrides', 'apply_overrides',
+__all__ = ['PROFILES', 'DDPM_PAPER', 'DATASET_SIZES', 'POSITIVE', 'GEN_FIELDS', 'IMP_FIELDS', 'resolve_profile',
+           'check_params', 'profile_settings', 'flatten_settings', 'parse_value', 'parse_overrides', 'apply_overrides',
            'check_sampling_settings', 'check_settings', 'settings_digest', 'settings_diff', 'runs_root',
            'settings_overrides', 'run_key', 'run_name', 'figures_dir', 'run_dir_for', 'run_lock', 'git_state',
            'environment_info', 'run_config', 'write_config', 'metrics_complete']

@@ -12,10 +12,10 @@ from .core import check_int, check_choice, check_observed, check_generator, get_
 from .sde import VPSDE, append_dims
 
 # %% auto #0
-__all__ = ['GRIDS', 'DEFAULT_SAMPLER', 'SAMPLERS', 'GUIDANCES', 'GUIDANCE_DEFAULTS', 'Sampler', 'check_sampler', 'sampler_inputs',
-           'sampling_times', 'time_grid', 'sample_em', 'sample', 'impute_replacement', 'rescale_to_norm',
-           'check_guidance', 'guidance_inputs', 'impute_guided', 'HostGrid', 'host_grid', 'sample_dpm2m', 'sample_ddim',
-           'sample_dpm2m_sde']
+__all__ = ['GRIDS', 'DEFAULT_SAMPLER', 'SAMPLERS', 'GUIDANCES', 'GUIDANCE_DEFAULTS', 'Sampler', 'check_sampler',
+           'sampler_inputs', 'sampling_times', 'time_grid', 'sample_em', 'sample', 'impute_replacement',
+           'rescale_to_norm', 'check_guidance', 'guidance_inputs', 'impute_guided', 'HostGrid', 'host_grid',
+           'sample_dpm2m', 'sample_ddim', 'sample_dpm2m_sde']
 
 # %% ../nbs/06_sampling.ipynb #a8a57e7a
 GRIDS = ('uniform', 'karras')   # uniform in t; EDM's ρ-grid in the noise level σ_t/α_t

@@ -11,8 +11,8 @@ import torch.nn.functional as F
 from .core import check_int
 
 # %% auto #0
-__all__ = ['PIXEL_UNET', 'LATENT_UNET', 'timestep_embedding', 'ResBlock', 'AttnBlock', 'Downsample', 'Upsample', 'small_config',
-           'count_params', 'UNet']
+__all__ = ['PIXEL_UNET', 'LATENT_UNET', 'timestep_embedding', 'ResBlock', 'AttnBlock', 'Downsample', 'Upsample',
+           'small_config', 'count_params', 'UNet']
 
 # %% ../nbs/04_unet.ipynb #e982028c
 def timestep_embedding(labels: torch.Tensor,  # float labels [B] (the U-Net passes 999·t)

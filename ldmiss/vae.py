@@ -11,8 +11,8 @@ from .core import to_net, from_net
 from .masks import zero_impute
 
 # %% auto #0
-__all__ = ['VAE_CONFIGS', 'BETA_KL', 'ResBlock', 'AttnBlock', 'Encoder', 'Decoder', 'VAE', 'masked_sq_error', 'kl_diag_normal',
-           'vae_loss', 'encode_images', 'set_latent_scale', 'impute_autoencoder']
+__all__ = ['VAE_CONFIGS', 'BETA_KL', 'ResBlock', 'AttnBlock', 'Encoder', 'Decoder', 'VAE', 'masked_sq_error',
+           'kl_diag_normal', 'vae_loss', 'encode_images', 'set_latent_scale', 'impute_autoencoder']
 
 # %% ../nbs/07_vae.ipynb #12d91867
 class ResBlock(nn.Module):
