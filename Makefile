@@ -136,11 +136,12 @@ nfe: env  ## quality against network evaluations for a finished run (nbs/nfe.ipy
 	$(PY) -m ldmiss.studies nfe $(STUDY_RUN) -p nfes $(call q,$(NFES)) -p samplers $(call q,$(SAMPLERS)) \
 	  -p n_images $(call q,$(N_IMAGES)) -p reference $(call q,$(REFERENCE))
 
-# Calibration of LDMiss's multiple imputations for one run (nbs/calibration.ipynb; same RATE, SEED, PROFILE, SET as the run):
+# Calibration of a run's multiple imputations (nbs/calibration.ipynb; same RATE, SEED, PROFILE, SET as the run): every method's
+# draws as the run scored them (metrics.json), then LDMiss's in depth:
 # N_DRAWS completions (at least 19, for the 90 % interval) of each of N_IMAGES test images (0: the run's n_impute) under the
 # run's 50 % MCAR test masks; coverage of the draw intervals and MSE of the draw mean. Writes calibration.json into the run folder.
 N_DRAWS ?= 20
-calibration: env  ## coverage of LDMiss's intervals for a finished run (nbs/calibration.ipynb)
+calibration: env  ## coverage of every method's intervals, LDMiss's in depth, for a finished run (nbs/calibration.ipynb)
 	$(PY) -m ldmiss.studies calibration $(STUDY_RUN) -p n_draws $(call q,$(N_DRAWS)) -p n_images $(call q,$(N_IMAGES))
 
 # Throughput of the Table 1 networks in every variant (eager, compile, whole-step CUDA graphs, both) beside naive PyTorch,

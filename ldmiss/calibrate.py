@@ -6,12 +6,14 @@
 from __future__ import annotations
 import math
 from dataclasses import dataclass
+import numpy as np
 import torch
 from .core import check_choice, check_int
 
 # %% auto #0
-__all__ = ['SCORES', 'SPREAD_FLOOR', 'crps_ensemble', 'conformal_scores', 'min_calibration', 'conformal_quantile',
-           'Conformal', 'conformalize', 'hide_observed']
+__all__ = ['SCORES', 'SPREAD_FLOOR', 'PROB_LEVELS', 'crps_ensemble', 'draw_mean_std', 'min_draws', 'check_level',
+           'draw_interval', 'conformal_scores', 'min_calibration', 'conformal_quantile', 'Conformal', 'conformalize',
+           'hide_observed', 'raw_interval', 'probabilistic_scores', 'draws_table']
 
 # %% ../nbs/16a_calibrate.ipynb #b3ead9b9
 def crps_ensemble(draws: torch.Tensor,  # [m, ...] draws of each entry
@@ -26,6 +28,55 @@ def crps_ensemble(draws: torch.Tensor,  # [m, ...] draws of each entry
     check_int('n_draws', m)
     w = (2 * torch.arange(1, m + 1, dtype=torch.float64) - m - 1).view(m, *[1] * y.ndim)
     return (d - y).abs().mean(0) - (w * d.sort(0).values).sum(0) / m ** 2
+
+# %% ../nbs/16a_calibrate.ipynb #17b0c009
+def _as_tensor(a) -> torch.Tensor:
+    "A float tensor view of numpy or torch data."
+    if torch.is_tensor(a) and a.is_floating_point():
+        return a
+    return torch.as_tensor(a).float()
+
+def _back(t: torch.Tensor, like):
+    "`t` as the kind of `like`: numpy with its dtype, or torch with its dtype and device."
+    if torch.is_tensor(like):
+        return t.to(device=like.device, dtype=like.dtype if like.is_floating_point() else t.dtype)
+    return t.cpu().numpy().astype(like.dtype if np.issubdtype(like.dtype, np.floating) else np.float32)
+
+def draw_mean_std(draws  # [n_draws, ...] numpy or torch
+                 ) -> tuple:
+    "Per-entry mean and standard deviation (n−1; 0 for one draw) over the draws."
+    d = _as_tensor(draws)
+    std = d.std(0) if len(d) > 1 else torch.zeros_like(d[0])
+    return _back(d.mean(0), draws), _back(std, draws)
+
+def min_draws(level: float) -> int:
+    "The fewest draws whose k/(n+1) positions reach the (1 ∓ level)/2 quantiles."
+    return math.ceil((1 + level) / (1 - level) - 1e-9)
+
+def check_level(level, n_draws: int | None = None) -> float:
+    "`level` if in (0, 1) and reachable with `n_draws` draws, else `ValueError`."
+    if isinstance(level, bool) or not isinstance(level, (int, float)) or not 0 < level < 1:
+        raise ValueError(f'level must be in (0, 1), got {level!r}')
+    if n_draws is not None and n_draws < min_draws(level):
+        raise ValueError(f'a {level:g} interval needs at least {min_draws(level)} draws, got {n_draws}')
+    return level
+
+def _sorted_quantile(d: torch.Tensor, p: float) -> torch.Tensor:
+    "The `p` quantile over dim 0 of the sorted `d`, at plotting position p·(n+1), interpolated linearly."
+    # 0-based; after check_level, the clamps only catch float rounding
+    pos = min(max(p * (len(d) + 1) - 1, 0.0), len(d) - 1.0)
+    lo = int(pos)
+    hi = min(lo + 1, len(d) - 1)
+    return torch.lerp(d[lo], d[hi], pos - lo)
+
+def draw_interval(draws,  # [n_draws, ...] numpy or torch
+                  level: float = 0.9  # the central probability, in (0, 1)
+                 ) -> tuple:
+    """Per-entry (lower, upper) quantiles (1 ∓ level)/2 over the draws, at plotting positions k/(n+1)
+    (covers an exchangeable truth with probability `level`)."""
+    check_level(level, len(draws))
+    d = _as_tensor(draws).sort(0).values   # torch.quantile refuses inputs over 16M entries; a sort does not
+    return _back(_sorted_quantile(d, (1 - level) / 2), draws), _back(_sorted_quantile(d, (1 + level) / 2), draws)
 
 # %% ../nbs/16a_calibrate.ipynb #8f3d0509
 SCORES = ('additive', 'scaled')
@@ -97,3 +148,67 @@ def hide_observed(mask: torch.Tensor,  # bool, True = observed
     u = torch.rand(mask.shape, generator=generator, device=mask.device)
     hidden = mask & (u < fraction)
     return mask & ~hidden, hidden
+
+# %% ../nbs/16a_calibrate.ipynb #92b208fd
+PROB_LEVELS = (0.5, 0.9)   # the central intervals every run reports
+
+def raw_interval(draws,  # [n_draws, ...] numpy or torch
+                 level: float  # the central probability, in (0, 1)
+                ) -> tuple:
+    "(lower, upper, their level): `draw_interval`, or where `level` needs more draws, their range and its level."
+    check_level(level)
+    n = len(draws)
+    if n >= min_draws(level):
+        return (*draw_interval(draws, level), level)
+    d = _as_tensor(draws)
+    return _back(d.min(0).values, draws), _back(d.max(0).values, draws), (n - 1) / (n + 1)
+
+def probabilistic_scores(draws,  # [n_draws, N, C, H, W] completions (one draw: a deterministic method)
+                         x,  # [N, C, H, W] the truth
+                         mask,  # bool like `x`, True = observed: every score is over the missing pixels
+                         n_calibration: int,  # the first images: they calibrate the intervals of the others
+                         levels=PROB_LEVELS) -> dict:
+    """CRPS, draw-mean and single-draw MSE and spread over every image's missing pixels; per level, the raw and the
+    split-conformal (additive) coverage and width on the images after the first `n_calibration`."""
+    draws, x = _as_tensor(draws).cpu(), _as_tensor(x).cpu()
+    miss = ~torch.as_tensor(mask).cpu()
+    if draws.ndim != x.ndim + 1 or draws.shape[1:] != x.shape or miss.shape != x.shape:
+        raise ValueError(f'draws {tuple(draws.shape)} must be [n_draws, *x.shape] and mask like x {tuple(x.shape)}')
+    n = check_int('n_calibration', n_calibration)
+    if n >= len(x):
+        raise ValueError(f'n_calibration={n} leaves none of the {len(x)} images to score')
+    levels = [check_level(v) for v in levels]
+    cal, scored = miss.clone(), miss.clone()
+    cal[n:], scored[:n] = False, False
+    t, d = x[miss], draws[:, miss]
+    spread = d.std(0) if len(d) > 1 else torch.zeros_like(t)
+    inside = lambda lo, hi: ((lo[scored] <= x[scored]) & (x[scored] <= hi[scored])).float().mean().item()
+    rows = []
+    for level in levels:
+        lo, hi, raw_level = raw_interval(draws, level)
+        c = conformalize(x[cal], level, 'additive', lo=lo[cal], hi=hi[cal])
+        a, b = c.interval(lo=lo, hi=hi)
+        rows.append(dict(level=level, coverage=inside(a, b), width=(b - a)[scored].mean().item(), raw_level=raw_level,
+                         raw_coverage=inside(lo, hi), raw_width=(hi - lo)[scored].mean().item(), q=c.q,
+                         n_calibration=c.n))
+    return dict(n_draws=len(draws), n_images=len(x), n_missing=len(t), crps=crps_ensemble(d, t).mean().item(),
+                mse_draw_mean=((d.mean(0) - t) ** 2).mean().item(), mse_single_draw=((d - t) ** 2).mean().item(),
+                mean_std=spread.mean().item(), n_calibration_images=n, n_scored_pixels=int(scored.sum()),
+                intervals=rows)
+
+# %% ../nbs/16a_calibrate.ipynb #cbc097a2
+def draws_table(scores: dict  # {method: its `probabilistic_scores`}, as a run's metrics.json has them under `draws`
+               ) -> str:
+    "Markdown table of each method's CRPS, MSEs and raw and calibrated interval coverage and width."
+    head = ['method', 'draws', 'CRPS', 'MSE draw mean', 'MSE one draw']
+    levels = [r['level'] for r in next(iter(scores.values()))['intervals']] if scores else []
+    for v in levels:
+        head += [f'{v:.0%} raw', f'{v:.0%} calibrated', 'width raw', 'width calibrated']
+    lines = ['| ' + ' | '.join(head) + ' |', '|---' * len(head) + '|']
+    for name, d in scores.items():
+        cells = [name, str(d['n_draws']), f"{d['crps']:.4f}", f"{d['mse_draw_mean']:.4f}", f"{d['mse_single_draw']:.4f}"]
+        for r in d['intervals']:
+            raw = f"{r['raw_coverage']:.1%}" + ('' if r['raw_level'] == r['level'] else f" (of {r['raw_level']:.0%})")
+            cells += [raw, f"{r['coverage']:.1%}", f"{r['raw_width']:.3f}", f"{r['width']:.3f}"]
+        lines.append('| ' + ' | '.join(cells) + ' |')
+    return '\n'.join(lines)

@@ -18,17 +18,19 @@ from .sampling import DEFAULT_SAMPLER, sampler_inputs, guidance_inputs
 from .vae import encode_images
 from .metrics import classifier_sha256, load_classifier, reference_features, score_images, imputation_metrics
 from .metrics import calibration_rows
+from .calibrate import probabilistic_scores
 from .methods import METHODS, MODELS, FitData, Draw, method_names, models_for, stage_name, check_registry
 from .runs import check_params, profile_settings, apply_overrides, run_dir_for, run_config
 from .runs import settings_digest, settings_diff, flatten_settings
 
 # %% auto #0
-__all__ = ['TEST_MASK_SEED', 'SPEED_ONLY', 'StaleCacheError', 'stage_inputs', 'run_digest', 'StageCache', 'stage',
-           'Stopwatch', 'Experiment', 'run_experiment']
+__all__ = ['TEST_MASK_SEED', 'SPEED_ONLY', 'DRAWS_PREFIX', 'StaleCacheError', 'stage_inputs', 'run_digest',
+           'StageCache', 'stage', 'Stopwatch', 'Experiment', 'run_experiment']
 
 # %% ../nbs/12_experiment.ipynb #fd8a10c2
 TEST_MASK_SEED = 20_240_501
 SPEED_ONLY = ('compile',)   # settings that change how fast a result comes, not what it is: left out of digests
+DRAWS_PREFIX = 'draws_'   # the stage of a stochastic imputation method's `n_draws` completions
 
 class StaleCacheError(RuntimeError):
     "A cached stage was computed with other settings, and the run was told not to recompute."
@@ -59,9 +61,13 @@ def stage_inputs(params: dict, settings: dict,
     steps = dict(n_steps=s['n_steps'], **sampler_inputs(s.get('sampler', DEFAULT_SAMPLER)))
     sizes = dict(generation=dict(n_gen=s['n_gen'], gen_batch=s['gen_batch']),
                  imputation=dict(test=test, impute_batch=s['impute_batch']))
+    probs = dict(test=test, n_prob=min(s['n_prob'], s['n_impute']), n_draws=s['n_draws'],
+                 impute_batch=s['impute_batch'])
     for name, m in methods.items():
-        out[stage_name(name, methods)] = dict(model=out.get(m.model), **sizes[m.task], **(steps if m.sampler else {}),
-                                              **(guidance_inputs(s) if m.guided else {}))
+        how = {**(steps if m.sampler else {}), **(guidance_inputs(s) if m.guided else {})}
+        out[stage_name(name, methods)] = dict(model=out.get(m.model), **sizes[m.task], **how)
+        if m.task == 'imputation' and m.stochastic:   # a deterministic method's one draw is its imputation
+            out[DRAWS_PREFIX + name] = dict(model=out.get(m.model), **probs, **how)
     return out
 
 def run_digest(params: dict, settings: dict, device_type: str = 'cpu', methods: dict | None = None) -> str:
@@ -303,16 +309,16 @@ class Experiment:
         x, m = (t[lo:hi] for t in self.test_data())   # the method sees the missing pixels zeroed, never their values
         return self.methods[method].run(model, zero_impute(x, m), m, self.draw(generator, n_steps, sampler))
 
-    def _batched(self, method: str, n: int, batch: int, fn) -> torch.Tensor:
-        "`fn(lo, hi, generator)` over batches of `n`, concatenated; each batch cached as `<lo>.pt` in its stage."
-        key, outs = stage_name(method, self.methods), []
+    def _batched(self, key: str, n: int, batch: int, fn, stochastic: bool, *names) -> torch.Tensor:
+        "`fn(lo, hi, generator)` over batches of `n`, concatenated; each batch cached as `[<names>_]<lo>.pt` in `key`."
+        outs = []
         for lo in range(0, n, batch):
-            hi, p = min(n, lo + batch), self.cache.folder(key) / f'{lo:06d}.pt'
+            hi, p = min(n, lo + batch), self.cache.folder(key) / '_'.join([*names, f'{lo:06d}.pt'])
             if p.exists():
                 outs.append(torch_load_checked(p, self.device))
                 continue
             t0 = time.perf_counter()
-            out = fn(lo, hi, self.gen(key, lo) if self.methods[method].stochastic else None).float()
+            out = fn(lo, hi, self.gen(key, *names, lo) if stochastic else None).float()
             atomic_torch_save(out.cpu(), p)   # (moving to the CPU waits for the device)
             self.cache.worked(key, add=time.perf_counter() - t0)
             outs.append(out)
@@ -323,14 +329,27 @@ class Experiment:
         "`n_gen` samples in [0, 1] from the generation method `method`."
         check_choice('generation method', method, method_names('generation', self.methods))
         fn = partial(self.generate_batch, method, self.model_for(method))
-        return self._batched(method, self.settings['n_gen'], self.settings['gen_batch'], fn)
+        return self._batched(stage_name(method, self.methods), self.settings['n_gen'], self.settings['gen_batch'], fn,
+                             self.methods[method].stochastic)
 
     @stage('imp_{}')
     def impute(self, method: str) -> torch.Tensor:
         "The evaluation images completed by the imputation method `method`, in [0, 1], observed pixels kept."
         check_choice('imputation method', method, method_names('imputation', self.methods))
         fn = partial(self.impute_batch, method, self.model_for(method))
-        return self._batched(method, len(self.test_data()[0]), self.settings['impute_batch'], fn)
+        return self._batched(stage_name(method, self.methods), len(self.test_data()[0]), self.settings['impute_batch'],
+                             fn, self.methods[method].stochastic)
+
+    @stage('draws_{}')
+    def draws(self, method: str) -> torch.Tensor:
+        "`[n_draws, n_prob, C, H, W]`: completions of the first `n_prob` test images (a deterministic method: its one)."
+        check_choice('imputation method', method, method_names('imputation', self.methods))
+        n = min(self.settings['n_prob'], self.settings['n_impute'])
+        if not self.methods[method].stochastic:
+            return self.impute(method)[None, :n]
+        fn = partial(self.impute_batch, method, self.model_for(method))
+        return torch.stack([self._batched(DRAWS_PREFIX + method, n, self.settings['impute_batch'], fn, True,
+                                          f'draw{j:03d}') for j in range(self.settings['n_draws'])])
 
     # --- scoring
     @stage('classifier')
@@ -357,7 +376,7 @@ class Experiment:
         return scores, grids
 
     def _score_imputation(self, clock: Stopwatch) -> tuple:
-        "Every imputation method's scores, the calibration rows (zero and mean fill, VAE reconstruction), the grid."
+        "Every imputation method's scores (of one draw and of `draws`), the calibration rows, the imputation grid."
         clf, ref = self.classifier(), self.ref_features()
         x, m = self.test_data()
         xt, mt, _ = self.train_data()
@@ -365,6 +384,10 @@ class Experiment:
                                     device=self.device))
         names = method_names('imputation', self.methods)
         scores = {method: score(self.impute(method)) for method in names}
+        n = min(self.settings['n_prob'], self.settings['n_impute'])   # half calibrates the other half's intervals
+        spread = clock.timed(partial(probabilistic_scores, x=x[:n], mask=m[:n], n_calibration=n // 2))
+        for method in names:
+            scores[method]['draws'] = spread(self.draws(method))
         scores.update(calibration_rows(x, m, clf, ref, float(xt[mt].mean()), device=self.device))
         vae = self.model('vae')
         with torch.no_grad():

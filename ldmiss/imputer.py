@@ -25,15 +25,15 @@ from .ldm import (LDMissFit, fit_ldmiss, impute_ldm, latent_unet_config, check_l
                         check_images)
 from .runs import (PROFILES, profile_settings, apply_overrides, check_sampling_settings, flatten_settings,
                          git_state)
-from .sampling import GUIDANCE_DEFAULTS
-from .methods import guidance_args
+from .sampling import GUIDANCE_DEFAULTS, guidance_args
 from .experiment import Experiment
-from .calibrate import SCORES, Conformal, conformalize, hide_observed, min_calibration, crps_ensemble
+from .calibrate import (SCORES, Conformal, conformalize, hide_observed, min_calibration, crps_ensemble,
+                              draw_mean_std, draw_interval, check_level, min_draws, _as_tensor, _back)
 
 # %% auto #0
 __all__ = ['IMPUTER_SETTINGS', 'CALIBRATION_LEVELS', 'CALIBRATIONS', 'SAVE_FORMAT', 'WEIGHT_FILES', 'imputer_settings',
-           'draw_mean_std', 'min_draws', 'check_level', 'draw_interval', 'interval_calibration', 'LDMissImputer',
-           'imputer_from_experiment', 'save_imputer', 'load_imputer', 'calibration_study']
+           'interval_calibration', 'LDMissImputer', 'imputer_from_experiment', 'save_imputer', 'load_imputer',
+           'calibration_study']
 
 # %% ../nbs/17_imputer.ipynb #17b0c006
 IMPUTER_SETTINGS = ('vae', 'ldm', 'n_steps', 'sampler', 'guidance', 'obs_noise', 'impute_batch', 'graphs')   # used
@@ -46,55 +46,6 @@ def imputer_settings(profile: str = 'paper',  # one of `ldmiss.runs.PROFILES`
     full = profile_settings(profile)
     chosen = {k: full[k] for k in IMPUTER_SETTINGS}
     return check_sampling_settings(apply_overrides(chosen, overrides, check=False))
-
-# %% ../nbs/17_imputer.ipynb #17b0c009
-def _as_tensor(a) -> torch.Tensor:
-    "A float tensor view of numpy or torch data."
-    if torch.is_tensor(a) and a.is_floating_point():
-        return a
-    return torch.as_tensor(a).float()
-
-def _back(t: torch.Tensor, like):
-    "`t` as the kind of `like`: numpy with its dtype, or torch with its dtype and device."
-    if torch.is_tensor(like):
-        return t.to(device=like.device, dtype=like.dtype if like.is_floating_point() else t.dtype)
-    return t.cpu().numpy().astype(like.dtype if np.issubdtype(like.dtype, np.floating) else np.float32)
-
-def draw_mean_std(draws  # [n_draws, ...] numpy or torch
-                 ) -> tuple:
-    "Per-entry mean and standard deviation (n−1; 0 for one draw) over the draws."
-    d = _as_tensor(draws)
-    std = d.std(0) if len(d) > 1 else torch.zeros_like(d[0])
-    return _back(d.mean(0), draws), _back(std, draws)
-
-def min_draws(level: float) -> int:
-    "The fewest draws whose k/(n+1) positions reach the (1 ∓ level)/2 quantiles."
-    return math.ceil((1 + level) / (1 - level) - 1e-9)
-
-def check_level(level, n_draws: int | None = None) -> float:
-    "`level` if in (0, 1) and reachable with `n_draws` draws, else `ValueError`."
-    if isinstance(level, bool) or not isinstance(level, (int, float)) or not 0 < level < 1:
-        raise ValueError(f'level must be in (0, 1), got {level!r}')
-    if n_draws is not None and n_draws < min_draws(level):
-        raise ValueError(f'a {level:g} interval needs at least {min_draws(level)} draws, got {n_draws}')
-    return level
-
-def _sorted_quantile(d: torch.Tensor, p: float) -> torch.Tensor:
-    "The `p` quantile over dim 0 of the sorted `d`, at plotting position p·(n+1), interpolated linearly."
-    # 0-based; after check_level, the clamps only catch float rounding
-    pos = min(max(p * (len(d) + 1) - 1, 0.0), len(d) - 1.0)
-    lo = int(pos)
-    hi = min(lo + 1, len(d) - 1)
-    return torch.lerp(d[lo], d[hi], pos - lo)
-
-def draw_interval(draws,  # [n_draws, ...] numpy or torch
-                  level: float = 0.9  # the central probability, in (0, 1)
-                 ) -> tuple:
-    """Per-entry (lower, upper) quantiles (1 ∓ level)/2 over the draws, at plotting positions k/(n+1)
-    (covers an exchangeable truth with probability `level`)."""
-    check_level(level, len(draws))
-    d = _as_tensor(draws).sort(0).values   # torch.quantile refuses inputs over 16M entries; a sort does not
-    return _back(_sorted_quantile(d, (1 - level) / 2), draws), _back(_sorted_quantile(d, (1 + level) / 2), draws)
 
 # %% ../nbs/17_imputer.ipynb #17b0c00c
 CALIBRATION_LEVELS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)   # 0.9 needs 19 draws

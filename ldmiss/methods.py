@@ -14,7 +14,7 @@ from .masks import zero_impute
 from .sde import VPSDE, missdiff_batch_loss, eps_score_fn
 from .unet import UNet
 from .train import fit_network
-from .sampling import GUIDANCE_DEFAULTS, check_sampler, sample, impute_guided, impute_replacement
+from .sampling import guidance_args, check_sampler, sample, impute_guided, impute_replacement
 from .vae import impute_autoencoder
 from .ldm import fit_vae, fit_ldmiss, impute_ldm, generate_ldm
 from .diffputer import fit_diffputer, edm_sample, diffputer_impute
@@ -22,8 +22,8 @@ from .diffputer import fit_diffputer, edm_sample, diffputer_impute
 # %% auto #0
 __all__ = ['TASKS', 'MODELS', 'METHODS', 'STAGE_PREFIX', 'GENERATION_METHODS', 'IMPUTATION_METHODS', 'FitData', 'Model',
            'Draw', 'Method', 'fit_ddpm', 'fit_masked_vae', 'fit_latent', 'fit_diffputer_em', 'generate_latent',
-           'generate_pixel', 'generate_diffputer', 'guidance_args', 'impute_latent_guided', 'impute_pixel_guided',
-           'impute_diffputer', 'impute_vae', 'method_names', 'check_registry', 'models_for', 'stage_name']
+           'generate_pixel', 'generate_diffputer', 'impute_latent_guided', 'impute_pixel_guided', 'impute_diffputer',
+           'impute_vae', 'method_names', 'check_registry', 'models_for', 'stage_name']
 
 # %% ../nbs/10a_methods.ipynb #3c286f01
 @dataclass(frozen=True)
@@ -130,10 +130,6 @@ def generate_diffputer(r, n: int, d: Draw) -> torch.Tensor:
     images = edm_sample(r.precond, n, shape=d.image_shape, n_steps=d.settings['diffputer']['n_steps'],
                         generator=d.generator, device=d.device, graphs=d.graphs)
     return from_net(images).clamp(0, 1)
-
-def guidance_args(settings: dict) -> dict:
-    "The guidance a run's settings ask for (`guidance`, `obs_noise`), defaults where a record predates them."
-    return {k: settings.get(k, v) for k, v in GUIDANCE_DEFAULTS.items()}
 
 def impute_latent_guided(fit, x, mask, d: Draw) -> torch.Tensor:
     "LDMiss imputation: latent self-guidance through the decoder."

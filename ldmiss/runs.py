@@ -67,7 +67,7 @@ def profile_settings(profile: str) -> dict:
     profile = resolve_profile(profile)
     if profile == 'smoke':
         return dict(n_train=2000, n_gen=200, n_impute=200, n_steps=50, sampler=DEFAULT_SAMPLER, test_rate=0.5,
-                    gen_batch=200, impute_batch=200, graphs=False, **GUIDANCE_DEFAULTS,
+                    n_prob=200, n_draws=10, gen_batch=200, impute_batch=200, graphs=False, **GUIDANCE_DEFAULTS,
                     ddpm=dict(unet=small_config(PIXEL_UNET, base_channels=16, num_res_blocks=1, groups=4), epochs=4,
                               batch_size=64, lr=1e-3, ema_decay=0.999),
                     vae=dict(net=dict(base=8, num_res_blocks=1, groups=8), epochs=4, batch_size=64, lr=2e-3,
@@ -79,12 +79,12 @@ def profile_settings(profile: str) -> dict:
         # a few epochs train faster uncompiled: torch.compile's first pass (~75 s, pixel net) outlasts what it saves;
         # imputation batches of 500: guided imputation backpropagates through the U-Net, ~10 GB a process in bf16
         return dict(n_train=60000, n_gen=2000, n_impute=2000, n_steps=200, sampler=DEFAULT_SAMPLER, test_rate=0.5,
-                    gen_batch=2000, impute_batch=500, graphs=False, **GUIDANCE_DEFAULTS,
+                    n_prob=1000, n_draws=10, gen_batch=2000, impute_batch=500, graphs=False, **GUIDANCE_DEFAULTS,
                     ddpm={**copy.deepcopy(DDPM_PAPER), 'epochs': 2, 'lr': 2e-4, 'ema_decay': 0.999, 'compile': False},
                     **ldmiss_settings(vae=dict(epochs=6), ldm=dict(epochs=6, lr=4e-4, ema_decay=0.999, compile=False)),
                     diffputer=dict(DIFFPUTER_DEFAULTS['quick']))
     return dict(n_train=60000, n_gen=10000, n_impute=10000, n_steps=1000, sampler=DEFAULT_SAMPLER, test_rate=0.5,
-                gen_batch=2500, impute_batch=1000, graphs=False, **GUIDANCE_DEFAULTS,
+                n_prob=1000, n_draws=10, gen_batch=2500, impute_batch=1000, graphs=False, **GUIDANCE_DEFAULTS,
                 ddpm=copy.deepcopy(DDPM_PAPER), **ldmiss_settings(), diffputer=dict(DIFFPUTER_DEFAULTS['paper']))
 
 # %% ../nbs/11_runs.ipynb #7c1e0021
@@ -208,6 +208,10 @@ def check_settings(s: dict, image_shape=(1, 28, 28)) -> dict:
     for key in ('n_gen', 'n_impute'):   # IS is averaged over 10 splits
         if s[key] < 10:
             raise ValueError(f'setting {key} must be at least 10 (the scores split the images ten ways), got {s[key]}')
+    if s['n_prob'] < 2:   # half calibrates the other half's intervals
+        raise ValueError(f"setting n_prob must be at least 2 (half the images calibrate the others), got {s['n_prob']}")
+    if s['n_draws'] < 3:   # the fewest with a 50 % interval at positions k/(n+1)
+        raise ValueError(f"setting n_draws must be at least 3 (a 50 % interval needs 3 draws), got {s['n_draws']}")
     check_sampling_settings(s)
     try:
         with torch.device('meta'):
@@ -325,7 +329,7 @@ def write_config(run_dir: Path, params: dict, settings: dict | None = None, devi
 
 # %% ../nbs/11_runs.ipynb #59d497e0
 GEN_FIELDS = ('fid', 'is_mean', 'is_std', 'n')
-IMP_FIELDS = ('mse_missing', 'mse_image', 'fid', 'is_mean', 'is_std', 'n')
+IMP_FIELDS = ('mse_missing', 'mse_image', 'fid', 'is_mean', 'is_std', 'n', 'draws')
 
 def metrics_complete(path,
                      digest: str | None = None  # also require this settings digest (what the run would compute now)

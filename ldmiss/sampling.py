@@ -14,8 +14,8 @@ from .sde import VPSDE, append_dims
 # %% auto #0
 __all__ = ['GRIDS', 'DEFAULT_SAMPLER', 'SAMPLERS', 'GUIDANCES', 'GUIDANCE_DEFAULTS', 'Sampler', 'check_sampler',
            'sampler_inputs', 'sampling_times', 'time_grid', 'sample_em', 'sample', 'impute_replacement',
-           'rescale_to_norm', 'check_guidance', 'guidance_inputs', 'impute_guided', 'HostGrid', 'host_grid',
-           'sample_dpm2m', 'sample_ddim', 'sample_dpm2m_sde']
+           'rescale_to_norm', 'check_guidance', 'guidance_args', 'guidance_inputs', 'impute_guided', 'HostGrid',
+           'host_grid', 'sample_dpm2m', 'sample_ddim', 'sample_dpm2m_sde']
 
 # %% ../nbs/06_sampling.ipynb #a8a57e7a
 GRIDS = ('uniform', 'karras')   # uniform in t; EDM's ρ-grid in the noise level σ_t/α_t
@@ -273,10 +273,15 @@ def _guidance(score_fn, decoder, x, t, alpha, sigma, x_obs, mask, zero, eps, obs
         return s, rescale_to_norm(grad, s, eps)
     return s, grad / (obs_noise ** 2 + sigma ** 2)   # σ_t²: Var[x0 | x_t] of unit-variance data, as in ΠGDM
 
+def guidance_args(settings: dict) -> dict:
+    "The guidance a run's settings ask for (`guidance`, `obs_noise`), defaults where a record predates them."
+    return {k: settings.get(k, v) for k, v in GUIDANCE_DEFAULTS.items()}
+
 def guidance_inputs(settings: dict) -> dict:
     "What a run's digest records of its `settings`' guidance: nothing for the rescaled (as before it was a choice)."
-    guidance, obs_noise = (settings.get(k, v) for k, v in GUIDANCE_DEFAULTS.items())
-    return {} if guidance == 'rescaled' else dict(guidance=guidance, obs_noise=check_guidance(guidance, obs_noise))
+    g = guidance_args(settings)
+    return {} if g['guidance'] == 'rescaled' else dict(guidance=g['guidance'],
+                                                       obs_noise=check_guidance(g['guidance'], g['obs_noise']))
 
 def impute_guided(score_fn,  # `score_fn(x, t) -> tensor like x`, in the diffusion space
                   sde: VPSDE,
