@@ -206,7 +206,7 @@ def draws_table(scores: dict  # {method: its `probabilistic_scores`}, as a run's
         head += [f'{v:.0%} raw', f'{v:.0%} calibrated', 'width raw', 'width calibrated']
     lines = ['| ' + ' | '.join(head) + ' |', '|---' * len(head) + '|']
     for name, d in scores.items():
-        cells = [name, str(d['n_draws']), f"{d['crps']:.4f}", f"{d['mse_draw_mean']:.4f}", f"{d['mse_single_draw']:.4f}"]
+        cells = [name, str(d['n_draws'])] + [f'{d[k]:.4f}' for k in ('crps', 'mse_draw_mean', 'mse_single_draw')]
         for r in d['intervals']:
             raw = f"{r['raw_coverage']:.1%}" + ('' if r['raw_level'] == r['level'] else f" (of {r['raw_level']:.0%})")
             cells += [raw, f"{r['coverage']:.1%}", f"{r['raw_width']:.3f}", f"{r['width']:.3f}"]
