@@ -12,8 +12,8 @@ from .core import check_choice, check_int
 
 # %% auto #0
 __all__ = ['SCORES', 'SPREAD_FLOOR', 'PROB_LEVELS', 'crps_ensemble', 'draw_mean_std', 'min_draws', 'check_level',
-           'draw_interval', 'conformal_scores', 'min_calibration', 'conformal_quantile', 'Conformal', 'conformalize',
-           'hide_observed', 'raw_interval', 'probabilistic_scores', 'draws_table']
+           'draw_interval', 'conformal_scores', 'min_calibration', 'conformal_quantile', 'tie_split', 'Conformal',
+           'conformalize', 'hide_observed', 'raw_interval', 'probabilistic_scores', 'draws_table']
 
 # %% ../nbs/16a_calibrate.ipynb #b3ead9b9
 def crps_ensemble(draws: torch.Tensor,  # [m, ...] draws of each entry
@@ -113,6 +113,16 @@ def conformal_quantile(scores: torch.Tensor,  # [n] scores of the calibration en
                          f'{min_calibration(level)}')
     return s.kthvalue(k).values.item()
 
+def tie_split(scores: torch.Tensor,  # [n] scores of the calibration entries
+              level: float,  # the coverage wanted, in (0, 1)
+              q: float  # their conformal quantile at `level`
+             ) -> tuple:
+    "(q_below, p): widening by q with probability p, else by the largest score under q, covers `level`, not more."
+    s = torch.as_tensor(scores).flatten()
+    n, under, at_most = len(s), int((s < q).sum()), int((s <= q).sum())
+    p = (level * (n + 1) - under) / (at_most - under)   # the entries a `level` interval covers, as in ⌈(n+1)·level⌉
+    return (s[s < q].max().item() if under else -math.inf), min(max(p, 0.0), 1.0)
+
 @dataclass(frozen=True)
 class Conformal:
     "A conformal widening of draw intervals: the score kind, the level, the widening `q` and how many entries set it."
@@ -120,20 +130,33 @@ class Conformal:
     level: float
     q: float
     n: int
+    q_below: float | None = None   # randomized at ties: each entry widened by `q` with probability `p_q`, else by this
+    p_q: float = 1.0
 
-    def interval(self, lo=None, hi=None, mean=None, std=None, bounds=(0.0, 1.0)) -> tuple:
+    def widening(self, like: torch.Tensor, generator: torch.Generator | None = None):
+        "`q`, or (randomized) per entry of `like`, `q` with probability `p_q` and `q_below` otherwise."
+        if self.q_below is None or self.p_q >= 1:
+            return self.q
+        pick = torch.rand(like.shape, generator=generator, device=like.device) < self.p_q
+        return torch.where(pick, self.q, self.q_below).to(like.dtype)
+
+    def interval(self, lo=None, hi=None, mean=None, std=None, bounds=(0.0, 1.0),
+                 generator: torch.Generator | None = None) -> tuple:
         "The widened (lower, upper) from the raw bounds (`additive`) or the mean and spread (`scaled`), clipped."
+        q = self.widening(lo if self.kind == 'additive' else mean, generator)
         if self.kind == 'additive':
-            a, b = lo - self.q, hi + self.q
+            a, b = lo - q, hi + q
         else:
-            a, b = mean - self.q * (std + SPREAD_FLOOR), mean + self.q * (std + SPREAD_FLOOR)
+            a, b = mean - q * (std + SPREAD_FLOOR), mean + q * (std + SPREAD_FLOOR)
         return a.clamp(*bounds), b.clamp(*bounds)
 
 def conformalize(truth: torch.Tensor, level: float, kind: str = 'additive', lo=None, hi=None, mean=None,
-                 std=None) -> Conformal:
+                 std=None, randomize: bool = False  # break ties at q at random: coverage `level`, not more
+                ) -> Conformal:
     "The `Conformal` widening of `kind` at `level` from calibration entries: their truth and draw statistics."
     s = conformal_scores(truth, kind, lo=lo, hi=hi, mean=mean, std=std)
-    return Conformal(kind, level, conformal_quantile(s, level), s.numel())
+    q = conformal_quantile(s, level)
+    return Conformal(kind, level, q, s.numel(), *(tie_split(s, level, q) if randomize else ()))
 
 # %% ../nbs/16a_calibrate.ipynb #67c9ff04
 def hide_observed(mask: torch.Tensor,  # bool, True = observed
@@ -169,7 +192,7 @@ def probabilistic_scores(draws,  # [n_draws, N, C, H, W] completions (one draw: 
                          n_calibration: int,  # the first images: they calibrate the intervals of the others
                          levels=PROB_LEVELS) -> dict:
     """CRPS, draw-mean and single-draw MSE and spread over every image's missing pixels; per level, the raw and the
-    split-conformal (additive) coverage and width on the images after the first `n_calibration`."""
+    split-conformal (additive; randomized at ties, and not) coverage and width on the images after `n_calibration`."""
     draws, x = _as_tensor(draws).cpu(), _as_tensor(x).cpu()
     miss = ~torch.as_tensor(mask).cpu()
     if draws.ndim != x.ndim + 1 or draws.shape[1:] != x.shape or miss.shape != x.shape:
@@ -183,14 +206,16 @@ def probabilistic_scores(draws,  # [n_draws, N, C, H, W] completions (one draw: 
     t, d = x[miss], draws[:, miss]
     spread = d.std(0) if len(d) > 1 else torch.zeros_like(t)
     inside = lambda lo, hi: ((lo[scored] <= x[scored]) & (x[scored] <= hi[scored])).float().mean().item()
-    rows = []
+    width = lambda lo, hi: (hi - lo)[scored].mean().item()
+    rows, g = [], torch.Generator().manual_seed(0)   # the tie-breaking draws: the same scores every time
     for level in levels:
         lo, hi, raw_level = raw_interval(draws, level)
-        c = conformalize(x[cal], level, 'additive', lo=lo[cal], hi=hi[cal])
-        a, b = c.interval(lo=lo, hi=hi)
-        rows.append(dict(level=level, coverage=inside(a, b), width=(b - a)[scored].mean().item(), raw_level=raw_level,
-                         raw_coverage=inside(lo, hi), raw_width=(hi - lo)[scored].mean().item(), q=c.q,
-                         n_calibration=c.n))
+        c = conformalize(x[cal], level, 'additive', lo=lo[cal], hi=hi[cal], randomize=True)
+        a, b = c.interval(lo=lo, hi=hi, generator=g)
+        a0, b0 = Conformal('additive', level, c.q, c.n).interval(lo=lo, hi=hi)   # the same q for every pixel
+        rows.append(dict(level=level, coverage=inside(a, b), width=width(a, b), raw_level=raw_level,
+                         raw_coverage=inside(lo, hi), raw_width=width(lo, hi), coverage_conservative=inside(a0, b0),
+                         width_conservative=width(a0, b0), q=c.q, q_below=c.q_below, p_q=c.p_q, n_calibration=c.n))
     return dict(n_draws=len(draws), n_images=len(x), n_missing=len(t), crps=crps_ensemble(d, t).mean().item(),
                 mse_draw_mean=((d.mean(0) - t) ** 2).mean().item(), mse_single_draw=((d - t) ** 2).mean().item(),
                 mean_std=spread.mean().item(), n_calibration_images=n, n_scored_pixels=int(scored.sum()),
@@ -203,12 +228,13 @@ def draws_table(scores: dict  # {method: its `probabilistic_scores`}, as a run's
     head = ['method', 'draws', 'CRPS', 'MSE draw mean', 'MSE one draw']
     levels = [r['level'] for r in next(iter(scores.values()))['intervals']] if scores else []
     for v in levels:
-        head += [f'{v:.0%} raw', f'{v:.0%} calibrated', 'width raw', 'width calibrated']
+        head += [f'{v:.0%} raw', f'{v:.0%} calibrated', 'width raw', 'width calibrated', 'one q for all: covers, width']
     lines = ['| ' + ' | '.join(head) + ' |', '|---' * len(head) + '|']
     for name, d in scores.items():
         cells = [name, str(d['n_draws'])] + [f'{d[k]:.4f}' for k in ('crps', 'mse_draw_mean', 'mse_single_draw')]
         for r in d['intervals']:
             raw = f"{r['raw_coverage']:.1%}" + ('' if r['raw_level'] == r['level'] else f" (of {r['raw_level']:.0%})")
-            cells += [raw, f"{r['coverage']:.1%}", f"{r['raw_width']:.3f}", f"{r['width']:.3f}"]
+            cells += [raw, f"{r['coverage']:.1%}", f"{r['raw_width']:.3f}", f"{r['width']:.3f}",
+                      f"{r['coverage_conservative']:.1%}, {r['width_conservative']:.3f}"]
         lines.append('| ' + ' | '.join(cells) + ' |')
     return '\n'.join(lines)
