@@ -206,7 +206,7 @@ def probabilistic_scores(draws,  # [n_draws, N, C, H, W] completions (one draw: 
     t, d = x[miss], draws[:, miss]
     spread = d.std(0) if len(d) > 1 else torch.zeros_like(t)
     inside = lambda lo, hi: ((lo[scored] <= x[scored]) & (x[scored] <= hi[scored])).float().mean().item()
-    width = lambda lo, hi: (hi - lo)[scored].mean().item()
+    width = lambda lo, hi: (hi - lo)[scored].clamp(min=0).mean().item()   # randomized below every score: empty
     rows, g = [], torch.Generator().manual_seed(0)   # the tie-breaking draws: the same scores every time
     for level in levels:
         lo, hi, raw_level = raw_interval(draws, level)
