@@ -215,8 +215,8 @@ def probabilistic_scores(draws,  # [n_draws, N, C, H, W] completions (one draw: 
         a0, b0 = Conformal('additive', level, c.q, c.n).interval(lo=lo, hi=hi)   # the same q for every pixel
         rows.append(dict(level=level, coverage=inside(a, b), width=width(a, b), raw_level=raw_level,
                          raw_coverage=inside(lo, hi), raw_width=width(lo, hi), coverage_conservative=inside(a0, b0),
-                         width_conservative=width(a0, b0), q=c.q, p_q=c.p_q, n_calibration=c.n,
-                         q_below=None if c.q_below == -math.inf else c.q_below))   # None: under every score (JSON has no −∞)
+                         width_conservative=width(a0, b0), q=c.q, p_q=c.p_q, n_calibration=c.n,   # q_below None:
+                         q_below=None if c.q_below == -math.inf else c.q_below))   # under all (JSON has no −∞)
     return dict(n_draws=len(draws), n_images=len(x), n_missing=len(t), crps=crps_ensemble(d, t).mean().item(),
                 mse_draw_mean=((d.mean(0) - t) ** 2).mean().item(), mse_single_draw=((d - t) ** 2).mean().item(),
                 mean_std=spread.mean().item(), n_calibration_images=n, n_scored_pixels=int(scored.sum()),
