@@ -13,7 +13,7 @@ from .core import check_choice, check_int
 # %% auto #0
 __all__ = ['SCORES', 'SPREAD_FLOOR', 'PROB_LEVELS', 'crps_ensemble', 'draw_mean_std', 'min_draws', 'check_level',
            'draw_interval', 'conformal_scores', 'min_calibration', 'conformal_quantile', 'tie_split', 'Conformal',
-           'conformalize', 'hide_observed', 'raw_interval', 'probabilistic_scores', 'draws_table']
+           'conformalize', 'hide_observed', 'draw_errors', 'raw_interval', 'probabilistic_scores', 'draws_table']
 
 # %% ../nbs/16a_calibrate.ipynb #b3ead9b9
 def crps_ensemble(draws: torch.Tensor,  # [m, ...] draws of each entry
@@ -175,6 +175,14 @@ def hide_observed(mask: torch.Tensor,  # bool, True = observed
 # %% ../nbs/16a_calibrate.ipynb #92b208fd
 PROB_LEVELS = (0.5, 0.9)   # the central intervals every run reports
 
+def draw_errors(d: torch.Tensor,  # [n_draws, k] draws of k entries
+                t: torch.Tensor  # [k] their true values
+               ) -> dict:
+    "The MSE of the draws' mean, the mean MSE of one draw, and the draws' mean spread (0 for one draw)."
+    mean, std = draw_mean_std(d)
+    return dict(mse_draw_mean=((mean - t) ** 2).mean().item(), mse_single_draw=((d - t) ** 2).mean().item(),
+                mean_std=std.mean().item())
+
 def raw_interval(draws,  # [n_draws, ...] numpy or torch
                  level: float  # the central probability, in (0, 1)
                 ) -> tuple:
@@ -204,7 +212,6 @@ def probabilistic_scores(draws,  # [n_draws, N, C, H, W] completions (one draw: 
     cal, scored = miss.clone(), miss.clone()
     cal[n:], scored[:n] = False, False
     t, d = x[miss], draws[:, miss]
-    spread = d.std(0) if len(d) > 1 else torch.zeros_like(t)
     inside = lambda lo, hi: ((lo[scored] <= x[scored]) & (x[scored] <= hi[scored])).float().mean().item()
     width = lambda lo, hi: (hi - lo)[scored].clamp(min=0).mean().item()   # randomized below every score: empty
     rows, g = [], torch.Generator().manual_seed(0)   # the tie-breaking draws: the same scores every time
@@ -218,9 +225,7 @@ def probabilistic_scores(draws,  # [n_draws, N, C, H, W] completions (one draw: 
                          width_conservative=width(a0, b0), q=c.q, p_q=c.p_q, n_calibration=c.n,   # q_below None:
                          q_below=None if c.q_below == -math.inf else c.q_below))   # under all (JSON has no −∞)
     return dict(n_draws=len(draws), n_images=len(x), n_missing=len(t), crps=crps_ensemble(d, t).mean().item(),
-                mse_draw_mean=((d.mean(0) - t) ** 2).mean().item(), mse_single_draw=((d - t) ** 2).mean().item(),
-                mean_std=spread.mean().item(), n_calibration_images=n, n_scored_pixels=int(scored.sum()),
-                intervals=rows)
+                **draw_errors(d, t), n_calibration_images=n, n_scored_pixels=int(scored.sum()), intervals=rows)
 
 # %% ../nbs/16a_calibrate.ipynb #cbc097a2
 def draws_table(scores: dict  # {method: its `probabilistic_scores`}, as a run's metrics.json has them under `draws`

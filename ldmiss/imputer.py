@@ -28,7 +28,7 @@ from .runs import (PROFILES, profile_settings, apply_overrides, check_sampling_s
 from .sampling import GUIDANCE_DEFAULTS, guidance_args
 from .experiment import Experiment
 from .calibrate import (SCORES, Conformal, conformalize, hide_observed, min_calibration, crps_ensemble,
-                              draw_mean_std, draw_interval, check_level, min_draws, _as_tensor, _back)
+                              draw_mean_std, draw_interval, check_level, min_draws, draw_errors, _as_tensor, _back)
 
 # %% auto #0
 __all__ = ['IMPUTER_SETTINGS', 'CALIBRATION_LEVELS', 'CALIBRATIONS', 'SAVE_FORMAT', 'WEIGHT_FILES', 'imputer_settings',
@@ -72,12 +72,9 @@ def interval_calibration(draws: torch.Tensor,  # [n_draws, N, C, H, W] imputatio
     t = x[miss]
     groups = dict(background=t == 0, ink=t > 0)
     rows = [_coverage_row(draws, t, miss, groups, level) for level in levels]
-    d = draws[:, miss]
-    spread = d.std(0) if len(d) > 1 else torch.zeros_like(t)
     return dict(n_draws=len(draws), n_missing=int(miss.sum()),
-                fraction_background=groups['background'].float().mean().item(),
-                mse_draw_mean=((d.mean(0) - t) ** 2).mean().item(), mse_single_draw=((d - t) ** 2).mean().item(),
-                mean_std=spread.mean().item(), levels=rows)
+                fraction_background=groups['background'].float().mean().item(), **draw_errors(draws[:, miss], t),
+                levels=rows)
 
 # %% ../nbs/17_imputer.ipynb #17b0c00f
 _TORCH_DTYPES = (torch.uint8, torch.float16, torch.bfloat16, torch.float32, torch.float64)
