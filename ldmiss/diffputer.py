@@ -12,6 +12,7 @@ from torch import nn
 from .core import to_net, from_net, get_device, atomic_torch_save, torch_load_checked
 from .core import check_generator, check_int, check_observed, StepGraph, progress_bar
 from .train import train, TrainResult
+from .masks import fill_image
 
 # %% auto #0
 __all__ = ['SIGMA_MIN', 'SIGMA_MAX', 'RHO', 'DIFFPUTER_DEFAULTS', 'NoiseEmbedding', 'MLPDenoiser', 'mlp_params',
@@ -279,11 +280,8 @@ def _edm_train_loss(model, batch, generator): return edm_loss(model, batch[0], g
 
 def _initial_fill(x, mask, init_fill):
     "Completed data before the first M-step: missing entries set to `init_fill` (a number, or 'mean' per feature)."
-    if isinstance(init_fill, str):
-        cnt = mask.sum(0)
-        mean = torch.where(mask, x, 0.0).sum(0) / cnt.clamp(min=1)
-        glob = torch.where(mask, x, 0.0).sum() / mask.sum().clamp(min=1)
-        return torch.where(mask, x, torch.where(cnt > 0, mean, glob))
+    if isinstance(init_fill, str):   # 'mean': per feature where observed, else the overall observed mean
+        return torch.where(mask, x, fill_image(init_fill, x, mask))
     return torch.where(mask, x, torch.tensor(float(init_fill), dtype=x.dtype, device=x.device))
 
 def check_diffputer_config(cfg: dict) -> dict:

@@ -11,7 +11,7 @@ import torch
 from .core import to_unit, from_net, get_device, stable_seed, save_grid, check_choice
 from .core import atomic_write_json, atomic_write_bytes, atomic_torch_save, torch_load_checked
 from .data import load_dataset
-from .masks import make_mask, mcar_mask, zero_impute
+from .masks import make_mask, mcar_mask, zero_impute, fill_image, FILLS
 from .sde import VPSDE
 from .train import TrainResult
 from .sampling import DEFAULT_SAMPLER, sampler_inputs, guidance_inputs
@@ -21,7 +21,7 @@ from .metrics import calibration_rows
 from .calibrate import probabilistic_scores
 from .methods import METHODS, MODELS, FitData, Draw, method_names, models_for, stage_name, check_registry
 from .runs import check_params, profile_settings, apply_overrides, run_dir_for, run_config
-from .runs import settings_digest, settings_diff, flatten_settings
+from .runs import settings_digest, settings_diff, flatten_settings, GEN_FIELDS, IMP_FIELDS
 
 # %% auto #0
 __all__ = ['TEST_MASK_SEED', 'SPEED_ONLY', 'DRAWS_PREFIX', 'StaleCacheError', 'stage_inputs', 'run_digest',
@@ -53,8 +53,9 @@ def stage_inputs(params: dict, settings: dict,
     s = json.loads(json.dumps(settings))   # plain JSON: tuples as lists, as the records store them
     methods = METHODS if methods is None else methods
     graphs = {'graphs': True} if device_type == 'cuda' and s.get('graphs') else {}   # kept apart until checked on a GPU
+    fill = {'fill': s['fill']} if s.get('fill', 'zero') != 'zero' else {}   # zero fill: the digests before fill existed
     data = dict(params={k: params[k] for k in ('dataset', 'mechanism', 'rate', 'seed')}, n_train=s['n_train'],
-                device=device_type, **graphs)
+                device=device_type, **graphs, **fill)
     test = dict(dataset=params['dataset'], n_impute=s['n_impute'], test_rate=s['test_rate'],
                 test_mask_seed=TEST_MASK_SEED)
     out = _model_inputs(s, data, MODELS)
@@ -71,11 +72,12 @@ def stage_inputs(params: dict, settings: dict,
     return out
 
 def run_digest(params: dict, settings: dict, device_type: str = 'cpu', methods: dict | None = None) -> str:
-    "The digest a run's `metrics.json` carries: every stage's inputs, the methods scored, the classifier scoring them."
+    "The digest of a run's `metrics.json`: its stages' inputs, the methods, the scores and the classifier scoring them."
     methods = METHODS if methods is None else methods
     return settings_digest(dict(stages=stage_inputs(params, settings, device_type, methods),
                                 generation=list(method_names('generation', methods)),
                                 imputation=list(method_names('imputation', methods)),
+                                scores=dict(generation=GEN_FIELDS, imputation=IMP_FIELDS),   # a new score: rescored
                                 classifier=classifier_sha256(params['dataset'])))
 
 # %% ../nbs/12_experiment.ipynb #a7c1e0f2
@@ -243,12 +245,24 @@ class Experiment:
 
     @stage('train')
     def train_data(self):
-        "(x in [0, 1], mask, zero-imputed x) of the training subset, on the device."
+        "(x in [0, 1], mask, x with its missing pixels filled as the run's `fill` says) of the training subset."
         x, _ = load_dataset(self.params['dataset'], 'train')
         x = to_unit(x[:self.settings['n_train']])
         g = torch.Generator().manual_seed(stable_seed(self.params['seed'], 'train_mask'))
         m = make_mask(self.params['mechanism'], x.shape, self.params['rate'], generator=g, x=x)
-        return x.to(self.device), m.to(self.device), zero_impute(x, m).to(self.device)
+        x, m = x.to(self.device), m.to(self.device)
+        return x, m, zero_impute(x, m, fill_image(self.fill, x, m))
+
+    @property
+    def fill(self) -> float | str:
+        "The run's fill (`FILLS`): what every network sees at missing pixels, in training and in imputation."
+        return FILLS[self.settings.get('fill', 'zero')]
+
+    @stage('fill')
+    def fill_image(self) -> torch.Tensor:
+        "The `[C, H, W]` image of the training's missing pixels, which the test images' missing pixels get too."
+        x, m, _ = self.train_data()
+        return fill_image(self.fill, x, m)
 
     @stage('test')
     def test_data(self):
@@ -271,7 +285,7 @@ class Experiment:
         upstream = {u: self.model(u) for u in m.upstream}
         _, mask, xo = self.train_data()
         data = FitData(xo, mask, self.settings, self.params['seed'], self.cache.folder(name), self.device, self.graphs,
-                       self.progress, upstream)
+                       self.progress, upstream, self.fill)
         fitted, report = m.fit(data)
         if isinstance(report, TrainResult):
             self.cache.trained(name, report)
@@ -296,7 +310,8 @@ class Experiment:
     def draw(self, generator, n_steps: int | None = None, sampler: str | None = None) -> Draw:
         "How a batch of this run is drawn: from `generator`, with the run's sampler and steps unless given."
         return Draw(generator, n_steps or self.settings['n_steps'], sampler or self.sampler, self.settings,
-                    tuple(self.test_data()[0].shape[1:]), self.device, self.amp, self.graphs, self.sde)
+                    tuple(self.test_data()[0].shape[1:]), self.device, self.amp, self.graphs, self.sde,
+                    self.fill_image())
 
     def generate_batch(self, method: str, model, lo: int, hi: int, generator, n_steps=None, sampler=None):
         "Samples `lo`..`hi` of `method` from its trained `model`, in [0, 1] (the run's sampler and steps unless given)."
@@ -306,7 +321,7 @@ class Experiment:
     def impute_batch(self, method: str, model, lo: int, hi: int, generator, n_steps=None, sampler=None):
         "Test images `lo`..`hi` completed by `method` with its trained `model`, in [0, 1], observed pixels kept."
         check_choice('imputation method', method, method_names('imputation', self.methods))
-        x, m = (t[lo:hi] for t in self.test_data())   # the method sees the missing pixels zeroed, never their values
+        x, m = (t[lo:hi] for t in self.test_data())   # missing pixels zeroed (never their values); `Draw.fill` the fill
         return self.methods[method].run(model, zero_impute(x, m), m, self.draw(generator, n_steps, sampler))
 
     def _batched(self, key: str, n: int, batch: int, fn, stochastic: bool, *names) -> torch.Tensor:
@@ -392,7 +407,7 @@ class Experiment:
         vae = self.model('vae')
         with torch.no_grad():
             scores['vae_reconstruction'] = score(from_net(vae.decode(encode_images(vae, x))).clamp(0, 1))
-        rows = [x[:8], zero_impute(x[:8], m[:8])] + [self.impute(k)[:8] for k in names]
+        rows = [x[:8], zero_impute(x[:8], m[:8], self.fill_image())] + [self.impute(k)[:8] for k in names]
         return scores, {'imputations.png': (torch.cat(rows), 8)}
 
     def _run_record(self, used: list) -> dict:

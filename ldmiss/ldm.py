@@ -27,7 +27,7 @@ def impute_ldm(score_fn,  # score of the latent diffusion model, in its scaled l
                sde: VPSDE, vae: VAE,
                x: torch.Tensor,  # [B, C, H, W] in [0, 1]; missing pixels are never read
                mask: torch.Tensor,  # bool like `x`, True = observed
-               *, n_steps: int = 1000, generator=None, fill: float = 0.0,
+               *, n_steps: int = 1000, generator=None, fill: float | torch.Tensor = 0.0,
                graphs: bool = False,  # replay each guided step (U-Net and decoder, both passes) as one CUDA graph
                sampler: str = DEFAULT_SAMPLER,  # one of `ldmiss.sampling.SAMPLERS`
                guidance: str = 'rescaled',  # one of `ldmiss.sampling.GUIDANCES`
@@ -119,7 +119,7 @@ def check_ldmiss_settings(settings: dict,  # {'vae': ..., 'ldm': ...} as `LDMISS
 def fit_vae(x: torch.Tensor,  # incomplete images [N, C, H, W] in [0, 1]; missing pixels are never read
             mask: torch.Tensor,  # bool like `x`, True = observed
             cfg: dict,  # the VAE's settings, as `LDMISS_PAPER['vae']`: `net` and the trainer's options
-            *, seed: int = 0, fill: float = 0.0, ckpt_dir: str | Path | None = None, device=None,
+            *, seed: int = 0, fill: float | torch.Tensor = 0.0, ckpt_dir: str | Path | None = None, device=None,
             graphs: bool = False,  # whole-step CUDA graphs in training (see `ldmiss.train.train`)
             progress: bool = True) -> tuple[VAE, TrainResult]:
     "The masked β-VAE (EMA weights, frozen) with its latent scale set, and its training record (resumable)."
@@ -140,7 +140,7 @@ def fit_ldmiss(x: torch.Tensor,  # incomplete images [N, C, H, W] in [0, 1]; mis
                mask: torch.Tensor,  # bool like `x`, True = observed
                settings: dict | None = None,  # {'vae': ..., 'ldm': ...} as `LDMISS_PAPER` (the default)
                *, seed: int = 0,  # initial weights and batches of both networks derive from it
-               fill: float = 0.0,  # what the VAE sees at missing pixels
+               fill: float | torch.Tensor = 0.0,  # what the VAE sees at missing pixels
                ckpt_dir: str | Path | None = None,  # vae.pt, vae_scaled.pt, ldm.pt (resumable); None keeps nothing
                device=None, progress: bool = True,
                vae: VAE | None = None,  # a VAE from `fit_vae` on the same data: its two stages are skipped

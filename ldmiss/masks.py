@@ -9,8 +9,8 @@ import torch
 from .core import check_choice, check_observed, check_int, get_device
 
 # %% auto #0
-__all__ = ['MECHANISMS', 'check_rate', 'mcar_mask', 'logistic_mask', 'anchor_grid', 'mar_mask', 'mnar_mask',
-           'block_sides', 'block_mask', 'make_mask', 'max_rate', 'zero_impute']
+__all__ = ['MECHANISMS', 'FILLS', 'check_rate', 'mcar_mask', 'logistic_mask', 'anchor_grid', 'mar_mask', 'mnar_mask',
+           'block_sides', 'block_mask', 'make_mask', 'max_rate', 'zero_impute', 'fill_image']
 
 # %% ../nbs/02_masks.ipynb #c113c8a1
 def check_rate(rate) -> float:
@@ -158,7 +158,26 @@ def max_rate(mechanism: str, h: int = 28, w: int = 28, **options) -> float:
     return 1.0
 
 # %% ../nbs/02_masks.ipynb #e170ef2e
-def zero_impute(x: torch.Tensor, mask: torch.Tensor, fill: float = 0.0) -> torch.Tensor:
+def zero_impute(x: torch.Tensor, mask: torch.Tensor, fill: float | torch.Tensor = 0.0) -> torch.Tensor:
     "Keep observed entries of `x` (mask True) and set missing ones to `fill`."
     check_observed(x, mask, 'x')
     return torch.where(mask, x, torch.as_tensor(fill, dtype=x.dtype, device=x.device))
+
+# %% ../nbs/02_masks.ipynb #8b7bed8b
+FILLS = {'zero': 0.0, 'grey': 0.5, 'mean': 'mean'}   # a run's `fill` setting: a value in [0, 1], or each pixel's mean
+
+def fill_image(fill,  # a name in `FILLS`, a number in [0, 1], or 'mean'
+               x: torch.Tensor,  # the training images `[N, C, H, W]` in [0, 1]; only observed pixels are read
+               mask: torch.Tensor  # bool like `x`, True = observed
+              ) -> torch.Tensor:
+    "The `[C, H, W]` image missing pixels are filled with: a constant, or each pixel's mean where it is observed."
+    check_observed(x, mask, 'x')
+    fill = FILLS.get(fill, fill) if isinstance(fill, str) else fill
+    if fill == 'mean':
+        xm = torch.where(mask, x, torch.zeros((), dtype=x.dtype, device=x.device))
+        count = mask.sum(0)
+        overall = xm.sum() / mask.sum().clamp(min=1)
+        return torch.where(count > 0, xm.sum(0) / count.clamp(min=1), overall)
+    if isinstance(fill, bool) or not isinstance(fill, (int, float)) or not 0 <= fill <= 1:
+        raise ValueError(f"fill must be one of {tuple(FILLS)} or a number in [0, 1], got {fill!r}")
+    return torch.full(x.shape[1:], float(fill), dtype=x.dtype, device=x.device)

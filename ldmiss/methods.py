@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Callable
 import torch
 from .core import from_net, to_net, stable_seed
-from .masks import zero_impute
+from .masks import zero_impute, fill_image
 from .sde import VPSDE, missdiff_batch_loss, eps_score_fn
 from .unet import UNet
 from .train import fit_network
@@ -29,7 +29,7 @@ __all__ = ['TASKS', 'MODELS', 'METHODS', 'STAGE_PREFIX', 'GENERATION_METHODS', '
 @dataclass(frozen=True)
 class FitData:
     "What fitting a model is given: the incomplete training images, the run's settings, and where and how to train."
-    x: torch.Tensor           # zero-imputed training images in [0, 1], on the device
+    x: torch.Tensor           # training images in [0, 1], missing pixels filled as `fill` says, on the device
     mask: torch.Tensor        # bool like `x`, True = observed
     settings: dict            # the run's whole settings
     seed: int                 # the run's seed
@@ -38,6 +38,12 @@ class FitData:
     graphs: bool = False      # whole-step CUDA graphs (CUDA only)
     progress: bool = True     # progress bars
     upstream: dict | None = None  # the fitted models this one builds on, by name
+    fill: float | str = 0.0   # the run's fill (`FILLS`): what a network sees at missing pixels, a number or 'mean'
+
+    @property
+    def fill_image(self) -> torch.Tensor:
+        "The `[C, H, W]` image in the missing pixels of `x`."
+        return fill_image(self.fill, self.x, self.mask)
 
 @dataclass(frozen=True)
 class Model:
@@ -61,6 +67,7 @@ class Draw:
     amp: bool = False         # bf16 autocast for the networks (CUDA)
     graphs: bool = False      # CUDA graphs wanted (samplers replay them where they can)
     sde: VPSDE = VPSDE()
+    fill: torch.Tensor | float = 0.0  # what a network sees at missing pixels: the training's `fill_image`
 
     @property
     def replays(self) -> bool:
@@ -83,7 +90,7 @@ TASKS = ('generation', 'imputation')
 
 # %% ../nbs/10a_methods.ipynb #a16c0a2e
 def fit_ddpm(f: FitData):
-    "The pixel U-Net (EMA weights, frozen), trained with the MissDiff loss on the zero-imputed images."
+    "The pixel U-Net (EMA weights, frozen), trained with the MissDiff loss on the filled images."
     cfg = f.settings['ddpm']
     r = fit_network(partial(UNet, **cfg['unet']), missdiff_batch_loss(VPSDE()), (f.x, f.mask), cfg, name='ddpm',
                     seed=f.seed, ckpt_dir=f.ckpt_dir, device=f.device, graphs=f.graphs, progress=f.progress)
@@ -91,18 +98,18 @@ def fit_ddpm(f: FitData):
 
 def fit_masked_vae(f: FitData):
     "The masked β-VAE (EMA weights, frozen) with its latent scale."
-    return fit_vae(f.x, f.mask, f.settings['vae'], seed=f.seed, ckpt_dir=f.ckpt_dir, device=f.device, graphs=f.graphs,
-                   progress=f.progress)
+    return fit_vae(f.x, f.mask, f.settings['vae'], seed=f.seed, fill=f.fill_image, ckpt_dir=f.ckpt_dir,
+                   device=f.device, graphs=f.graphs, progress=f.progress)
 
 def fit_latent(f: FitData):
     "LDMiss: the fitted VAE and the latent U-Net trained on its scaled latents."
-    fit = fit_ldmiss(f.x, f.mask, f.settings, seed=f.seed, ckpt_dir=f.ckpt_dir, device=f.device, graphs=f.graphs,
-                     progress=f.progress, vae=f.upstream['vae'])
+    fit = fit_ldmiss(f.x, f.mask, f.settings, seed=f.seed, fill=f.fill_image, ckpt_dir=f.ckpt_dir, device=f.device,
+                     graphs=f.graphs, progress=f.progress, vae=f.upstream['vae'])
     return fit, fit.training['ldm']
 
 def fit_diffputer_em(f: FitData):
     "DiffPuter's MLP denoiser after its EM iterations (checkpointed per iteration)."
-    r = fit_diffputer(f.x, f.mask, **f.settings['diffputer'], seed=stable_seed(f.seed, 'diffputer'),
+    r = fit_diffputer(f.x, f.mask, **f.settings['diffputer'], init_fill=f.fill, seed=stable_seed(f.seed, 'diffputer'),
                       ckpt_dir=f.ckpt_dir, device=f.device, graphs=f.graphs, progress=f.progress)
     return r, round(sum(h['m_seconds'] + h['e_seconds'] for h in r.history), 3)   # kept in its checkpoint
 
@@ -154,8 +161,8 @@ def impute_diffputer(r, x, mask, d: Draw) -> torch.Tensor:
                             graphs=d.graphs)
 
 def impute_vae(vae, x, mask, d: Draw) -> torch.Tensor:
-    "The autoencoder baseline: encode the zero-imputed image, decode, keep the observed pixels."
-    return impute_autoencoder(vae, x, mask)
+    "The autoencoder baseline: encode the image filled as in training, decode, keep the observed pixels."
+    return impute_autoencoder(vae, x, mask, fill=d.fill)
 
 METHODS = {m.name: m for m in (
     Method('ldm', 'generation', 'ldm', generate_latent, sampler=True),

@@ -19,11 +19,12 @@ from .core import (
 from .data import load_dataset
 
 # %% auto #0
-__all__ = ['CLASSIFIER_PATH', 'CLASSIFIER_SHA256', 'CLASSIFIERS', 'MNISTClassifier', 'state_dict_digest',
-           'train_classifier', 'ClassifierWeightsError', 'save_classifier', 'classifier_sha256', 'load_classifier',
-           'classifier_outputs', 'accuracy', 'frechet_distance', 'gaussian_stats', 'fid_from_features',
-           'inception_score', 'mse_missing', 'mse_image', 'reference_features', 'score_images', 'imputation_metrics',
-           'observed_mean', 'calibration_rows']
+__all__ = ['CLASSIFIER_PATH', 'CLASSIFIER_SHA256', 'CLASSIFIERS', 'KID_SUBSETS', 'KID_SUBSET_SIZE', 'MNISTClassifier',
+           'state_dict_digest', 'train_classifier', 'ClassifierWeightsError', 'save_classifier', 'classifier_sha256',
+           'load_classifier', 'classifier_outputs', 'accuracy', 'frechet_distance', 'gaussian_stats',
+           'fid_from_features', 'polynomial_kernel', 'mmd2_unbiased', 'kid_from_features', 'inception_score',
+           'mse_missing', 'mse_image', 'reference_features', 'score_images', 'imputation_metrics', 'observed_mean',
+           'calibration_rows']
 
 # %% ../nbs/10_metrics.ipynb #c936db40
 class MNISTClassifier(nn.Module):
@@ -263,6 +264,34 @@ def fid_from_features(feats_a, feats_b,  # [N_a, D] and [N_b, D], torch or numpy
     if a.shape[1] != b.shape[1]: raise ValueError(f"feature dimensions differ: {a.shape[1]} vs {b.shape[1]}")
     return frechet_distance(*gaussian_stats(a), *gaussian_stats(b), eps=eps)
 
+# %% ../nbs/10_metrics.ipynb #a3bdf274
+KID_SUBSETS, KID_SUBSET_SIZE = 100, 1000   # torch-fidelity's and torchmetrics' defaults
+
+def polynomial_kernel(a: torch.Tensor, b: torch.Tensor, degree: int = 3, coef: float = 1.0) -> torch.Tensor:
+    "k(a, b) = (a·b / d + coef)^degree between the rows of `a` [N, d] and `b` [M, d]."
+    return (a @ b.T / a.shape[1] + coef) ** degree
+
+def mmd2_unbiased(a: torch.Tensor, b: torch.Tensor) -> float:
+    "The unbiased estimate of MMD² between two feature sets of m rows each, under the cubic polynomial kernel."
+    m = len(a)
+    kaa, kbb = polynomial_kernel(a, a), polynomial_kernel(b, b)
+    within = (kaa.sum() - kaa.diagonal().sum() + kbb.sum() - kbb.diagonal().sum()) / (m * (m - 1))
+    return float(within - 2 * polynomial_kernel(a, b).sum() / m ** 2)
+
+def kid_from_features(feats_a, feats_b,  # [N_a, D] and [N_b, D], torch or numpy
+                      subsets: int = KID_SUBSETS, subset_size: int = KID_SUBSET_SIZE,
+                      seed: int = 0  # the subsets' draw: a fixed seed makes KID a function of the features
+                     ) -> tuple[float, float]:
+    "KID between two feature sets: mean and population std of `mmd2_unbiased` over random equal-size subsets."
+    a, b = _features(feats_a, 'feats_a'), _features(feats_b, 'feats_b')
+    if a.shape[1] != b.shape[1]: raise ValueError(f"feature dimensions differ: {a.shape[1]} vs {b.shape[1]}")
+    check_int('subsets', subsets, 1)
+    m = min(check_int('subset_size', subset_size, 2), len(a), len(b))
+    a, b, rng = torch.from_numpy(a), torch.from_numpy(b), np.random.default_rng(seed)
+    vals = np.array([mmd2_unbiased(a[rng.permutation(len(a))[:m]], b[rng.permutation(len(b))[:m]])
+                     for _ in range(subsets)])
+    return float(vals.mean()), float(vals.std())
+
 # %% ../nbs/10_metrics.ipynb #c9694f84
 def inception_score(probs,  # [N, 10] class probabilities (rows sum to 1), torch or numpy
                     splits: int = 10) -> tuple[float, float]:
@@ -312,17 +341,19 @@ def reference_features(classifier: MNISTClassifier, split: str = 'test', name: s
 def score_images(images,  # float [N, 1, 28, 28] in [0, 1]
                  ref_features,  # [M, 64] reference features (see `reference_features`)
                  classifier: MNISTClassifier, splits: int = 10, batch_size: int = 1000, device=None) -> dict:
-    "`dict(fid, is_mean, is_std, n)` of `images` against `ref_features`."
+    "`dict(fid, kid, kid_std, is_mean, is_std, n)` of `images` against `ref_features`."
     x = _images(images)
     if len(x) < max(2, splits): raise ValueError(f"need at least max(2, splits={splits}) images, got {len(x)}")
     feats, probs = classifier_outputs(x, classifier, batch_size, device)
     is_mean, is_std = inception_score(probs, splits)
-    return dict(fid=fid_from_features(feats, ref_features), is_mean=is_mean, is_std=is_std, n=len(x))
+    kid, kid_std = kid_from_features(feats, ref_features)
+    return dict(fid=fid_from_features(feats, ref_features), kid=kid, kid_std=kid_std, is_mean=is_mean, is_std=is_std,
+                n=len(x))
 
 def imputation_metrics(imputed, clean, mask,  # [N, 1, 28, 28] in [0, 1]; mask True = observed
                        classifier: MNISTClassifier, ref_features, splits: int = 10, batch_size: int = 1000,
                        device=None) -> dict:
-    "`dict(mse_missing, mse_image, fid, is_mean, is_std, n)` for completed images `imputed` of `clean` under `mask`."
+    "`dict(mse_missing, mse_image, fid, kid, kid_std, is_mean, is_std, n)` of images `imputed` completing `clean`."
     mse = dict(mse_missing=mse_missing(imputed, clean, mask), mse_image=mse_image(imputed, clean))
     return {**mse, **score_images(imputed, ref_features, classifier, splits, batch_size, device)}
 
@@ -341,7 +372,7 @@ def calibration_rows(x_test,  # clean test images, float [N, 1, 28, 28] in [0, 1
                      ref_features,  # FID reference features (normally of `x_test` itself)
                      train_mean: float,  # mean of the observed training pixels, in [0, 1]
                      splits: int = 10, batch_size: int = 1000, device=None) -> dict:
-    "Metrics {method: dict(mse_missing, mse_image, fid, is_mean, is_std, n)} of real images, zero and global-mean fill."
+    "Metrics {method: dict(mse_missing, mse_image, fid, kid, …)} of real images, zero and global-mean fill."
     x = _images(x_test, 'x_test')
     m = torch.as_tensor(mask, device=x.device)
     check_observed(x, m, 'x_test')

@@ -13,7 +13,7 @@ import torchvision
 from . import __version__
 from .core import project_root, atomic_write_json, device_name, get_device, check_int, check_choice
 from .data import DATASETS, FASHION_DIR
-from .masks import MECHANISMS, check_rate, max_rate
+from .masks import MECHANISMS, FILLS, check_rate, max_rate
 from .unet import UNet, PIXEL_UNET, LATENT_UNET, small_config
 from .ldm import ldmiss_settings, check_ldmiss_settings
 from .diffputer import DIFFPUTER_DEFAULTS, check_diffputer_config
@@ -21,11 +21,11 @@ from .sampling import DEFAULT_SAMPLER, GUIDANCE_DEFAULTS, check_sampler, check_g
 from .methods import GENERATION_METHODS, IMPUTATION_METHODS
 
 # %% auto #0
-__all__ = ['PROFILES', 'DDPM_PAPER', 'DATASET_SIZES', 'POSITIVE', 'GEN_FIELDS', 'IMP_FIELDS', 'resolve_profile',
-           'check_params', 'profile_settings', 'flatten_settings', 'parse_value', 'parse_overrides', 'apply_overrides',
-           'check_sampling_settings', 'check_settings', 'settings_digest', 'settings_diff', 'runs_root',
-           'settings_overrides', 'run_key', 'run_name', 'figures_dir', 'run_dir_for', 'run_lock', 'git_state',
-           'environment_info', 'run_config', 'write_config', 'metrics_complete']
+__all__ = ['PROFILES', 'DDPM_PAPER', 'DATASET_SIZES', 'POSITIVE', 'NAMED_VARIANTS', 'GEN_FIELDS', 'IMP_FIELDS',
+           'resolve_profile', 'check_params', 'profile_settings', 'flatten_settings', 'parse_value', 'parse_overrides',
+           'apply_overrides', 'check_sampling_settings', 'check_settings', 'settings_digest', 'settings_diff',
+           'runs_root', 'settings_overrides', 'run_key', 'run_name', 'figures_dir', 'run_dir_for', 'run_lock',
+           'git_state', 'environment_info', 'run_config', 'write_config', 'metrics_complete']
 
 # %% ../nbs/11_runs.ipynb #5aed491f
 PROFILES = ('smoke', 'quick', 'paper')
@@ -67,7 +67,8 @@ def profile_settings(profile: str) -> dict:
     profile = resolve_profile(profile)
     if profile == 'smoke':
         return dict(n_train=2000, n_gen=200, n_impute=200, n_steps=50, sampler=DEFAULT_SAMPLER, test_rate=0.5,
-                    n_prob=200, n_draws=10, gen_batch=200, impute_batch=200, graphs=False, **GUIDANCE_DEFAULTS,
+                    fill='zero', n_prob=200, n_draws=10, gen_batch=200, impute_batch=200, graphs=False,
+                    **GUIDANCE_DEFAULTS,
                     ddpm=dict(unet=small_config(PIXEL_UNET, base_channels=16, num_res_blocks=1, groups=4), epochs=4,
                               batch_size=64, lr=1e-3, ema_decay=0.999),
                     vae=dict(net=dict(base=8, num_res_blocks=1, groups=8), epochs=4, batch_size=64, lr=2e-3,
@@ -79,12 +80,14 @@ def profile_settings(profile: str) -> dict:
         # a few epochs train faster uncompiled: torch.compile's first pass (~75 s, pixel net) outlasts what it saves;
         # imputation batches of 500: guided imputation backpropagates through the U-Net, ~10 GB a process in bf16
         return dict(n_train=60000, n_gen=2000, n_impute=2000, n_steps=200, sampler=DEFAULT_SAMPLER, test_rate=0.5,
-                    n_prob=1000, n_draws=10, gen_batch=2000, impute_batch=500, graphs=False, **GUIDANCE_DEFAULTS,
+                    fill='zero', n_prob=1000, n_draws=10, gen_batch=2000, impute_batch=500, graphs=False,
+                    **GUIDANCE_DEFAULTS,
                     ddpm={**copy.deepcopy(DDPM_PAPER), 'epochs': 2, 'lr': 2e-4, 'ema_decay': 0.999, 'compile': False},
                     **ldmiss_settings(vae=dict(epochs=6), ldm=dict(epochs=6, lr=4e-4, ema_decay=0.999, compile=False)),
                     diffputer=dict(DIFFPUTER_DEFAULTS['quick']))
     return dict(n_train=60000, n_gen=10000, n_impute=10000, n_steps=1000, sampler=DEFAULT_SAMPLER, test_rate=0.5,
-                n_prob=1000, n_draws=10, gen_batch=2500, impute_batch=1000, graphs=False, **GUIDANCE_DEFAULTS,
+                fill='zero', n_prob=1000, n_draws=10, gen_batch=2500, impute_batch=1000, graphs=False,
+                **GUIDANCE_DEFAULTS,
                 ddpm=copy.deepcopy(DDPM_PAPER), **ldmiss_settings(), diffputer=dict(DIFFPUTER_DEFAULTS['paper']))
 
 # %% ../nbs/11_runs.ipynb #7c1e0021
@@ -212,6 +215,7 @@ def check_settings(s: dict, image_shape=(1, 28, 28)) -> dict:
         raise ValueError(f"setting n_prob must be at least 2 (half the images calibrate the others), got {s['n_prob']}")
     if s['n_draws'] < 3:   # the fewest with a 50 % interval at positions k/(n+1)
         raise ValueError(f"setting n_draws must be at least 3 (a 50 % interval needs 3 draws), got {s['n_draws']}")
+    check_choice('setting fill', s.get('fill', 'zero'), FILLS)
     check_sampling_settings(s)
     try:
         with torch.device('meta'):
@@ -251,12 +255,16 @@ def settings_overrides(params: dict, settings: dict | None) -> dict:
     new = flatten_settings(json.loads(json.dumps(settings)))
     return {k: new.get(k) for k in sorted(set(base) | set(new)) if base.get(k, ...) != new.get(k, ...)}
 
+NAMED_VARIANTS = ('fill',)   # a variant changing only one of these is named by it (`variants/fill-mean`), not a digest
+
 def run_key(params: dict, settings: dict | None = None) -> str:
     "The run's place among its profile, dataset and mechanism: `rate0.5/seed42`, a variant's `…/variants/<digest>`."
     key = f"rate{params['rate']:g}/seed{params['seed']}"   # the one place these names are made
-    if settings_overrides(params, settings):
-        key += f'/variants/{settings_digest(settings)[:8]}'
-    return key
+    changes = settings_overrides(params, settings)
+    if len(changes) == 1 and set(changes) <= set(NAMED_VARIANTS):   # one named change: its folder says it
+        (name, value), = changes.items()
+        return key + f'/variants/{name}-{value}'
+    return key + (f'/variants/{settings_digest(settings)[:8]}' if changes else '')
 
 def run_name(params: dict, settings: dict | None = None) -> str:
     "The run as one file-name part, for its figures and notebooks: `smoke_mnist_mcar_rate0.5_seed42[_variants_…]`."
@@ -328,8 +336,8 @@ def write_config(run_dir: Path, params: dict, settings: dict | None = None, devi
     return cfg
 
 # %% ../nbs/11_runs.ipynb #59d497e0
-GEN_FIELDS = ('fid', 'is_mean', 'is_std', 'n')
-IMP_FIELDS = ('mse_missing', 'mse_image', 'fid', 'is_mean', 'is_std', 'n', 'draws')
+GEN_FIELDS = ('fid', 'kid', 'kid_std', 'is_mean', 'is_std', 'n')
+IMP_FIELDS = ('mse_missing', 'mse_image', 'fid', 'kid', 'kid_std', 'is_mean', 'is_std', 'n', 'draws')
 
 def metrics_complete(path,
                      digest: str | None = None  # also require this settings digest (what the run would compute now)

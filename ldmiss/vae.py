@@ -112,7 +112,7 @@ def kl_diag_normal(mean, logvar):
     "Per-image KL(N(mean, exp(logvar)) ‖ N(0, I)), summed over latent dimensions."
     return 0.5 * (mean ** 2 + logvar.exp() - 1.0 - logvar).flatten(1).sum(1)
 
-def vae_loss(model, batch, generator=None, beta_kl: float = BETA_KL, fill: float = 0.0):
+def vae_loss(model, batch, generator=None, beta_kl: float = BETA_KL, fill: float | torch.Tensor = 0.0):
     "Masked β-VAE loss for a batch `(x in [0, 1], mask)`; the input is zero-imputed with `fill`."
     x, mask = batch
     target = to_net(zero_impute(x, mask, fill))
@@ -124,7 +124,7 @@ def vae_loss(model, batch, generator=None, beta_kl: float = BETA_KL, fill: float
 @torch.no_grad()
 def encode_images(vae: VAE, x: torch.Tensor, mask: torch.Tensor | None = None, *,
                   scaled: bool = False,  # posterior means c·μ (the diffusion model's space) instead of μ
-                  fill: float = 0.0,  # what the encoder sees at missing pixels
+                  fill: float | torch.Tensor = 0.0,  # what the encoder sees at missing pixels
                   batch_size: int = 2048) -> torch.Tensor:
     "Posterior-mean latents of images `x` in [0, 1] (zero-imputed where `mask` is False), in batches."
     vae.eval()
@@ -144,7 +144,7 @@ def set_latent_scale(vae: VAE, z: torch.Tensor) -> float:
 
 # %% ../nbs/07_vae.ipynb #6313a318
 @torch.no_grad()
-def impute_autoencoder(vae: VAE, x: torch.Tensor, mask: torch.Tensor, fill: float = 0.0) -> torch.Tensor:
+def impute_autoencoder(vae: VAE, x: torch.Tensor, mask: torch.Tensor, fill: float | torch.Tensor = 0.0) -> torch.Tensor:
     "Complete `x` in [0, 1] with the VAE's reconstruction of its zero-imputed version; observed pixels kept."
     vae.eval()
     dev = next(vae.parameters()).device
