@@ -40,7 +40,7 @@ ACCOUNT ?=
 SBATCH ?=
 NO_SUBMIT ?=
 
-.PHONY: help env fashion-data test test-slow run sweep sweep-status figures nfe calibration bench export clean-cache clean-venv
+.PHONY: help env fashion-data test test-slow run sweep sweep-status figures readme nfe calibration bench export clean-cache clean-venv
 .DEFAULT_GOAL := help
 
 # A bare `make` lists the targets: the lines below marked `## ` (nothing is installed or run).
@@ -117,6 +117,11 @@ VARIANTS ?=
 STUDY_DIRS = $(if $(RUNS_DIR),--runs-dir $(call q,$(RUNS_DIR))) $(if $(FIGURES_DIR),--out-dir $(call q,$(FIGURES_DIR)))
 figures: env  ## the paper's figures from every complete run (nbs/results.ipynb), into <RUNS_DIR>/figures
 	$(PY) -m ldmiss.studies results $(STUDY_DIRS) $(if $(VARIANTS),-p variants true)
+
+# README's generated tables (between <!-- generated from PATH --> and <!-- end generated -->) copied from the files that
+# make figures wrote under runs/figures: publishing them into README.md is this target's job, and no other's.
+readme:  ## copy the published tables (runs/figures/claims_*.md, ...) into README's generated blocks
+	python3 .ci/readme_blocks.py --write
 
 # A study of one finished run (the run given by DATASET, MECHANISM, RATE, SEED, PROFILE and, for a variant, SET, SAMPLER, N_STEPS),
 # through python -m ldmiss.studies: checked first (a run without its trained networks is refused, nothing written); the executed

@@ -1,5 +1,6 @@
 """Checks before the notebooks run: library and notebooks agree, notebooks are clean,
-run.ipynb keeps its papermill parameters cell. Exit non-zero naming what is wrong."""
+run.ipynb keeps its papermill parameters cell, README's generated tables match their files.
+Exit non-zero naming what is wrong."""
 import subprocess, sys
 
 def status(paths):
@@ -17,8 +18,10 @@ def main():
     import papermill as pm
     if 'rate' not in pm.inspect_notebook('nbs/run.ipynb'):
         problems.append("nbs/run.ipynb lost its papermill 'parameters' cell: -p values would be ignored")
+    if subprocess.run([sys.executable, '.ci/readme_blocks.py']).returncode:
+        problems.append("README's generated tables differ from runs/figures: make readme (after make figures)")
     for p in problems: print('check failed:', p)
-    if not problems: print('checks ok: export in sync, notebooks clean, run.ipynb parameters:',
+    if not problems: print('checks ok: export in sync, notebooks clean, README tables generated, run.ipynb parameters:',
                            ', '.join(pm.inspect_notebook('nbs/run.ipynb')))
     return 1 if problems else 0
 
