@@ -40,7 +40,7 @@ ACCOUNT ?=
 SBATCH ?=
 NO_SUBMIT ?=
 
-.PHONY: help env fashion-data test test-slow run sweep sweep-status figures readme nfe calibration bench export clean-cache clean-venv
+.PHONY: help env fashion-data test test-slow run sweep sweep-status figures readme docs docs-check nfe calibration bench export clean-cache clean-venv
 .DEFAULT_GOAL := help
 
 # A bare `make` lists the targets: the lines below marked `## ` (nothing is installed or run).
@@ -75,7 +75,7 @@ test: env  ## check export and notebooks, then run every notebook's tests (about
 	export LDMISS_RUNS_DIR=$$(mktemp -d) LDMISS_FIGURES_DIR=$$(mktemp -d) LDMISS_PNG=0   # tests never need a browser
 	trap 'rm -rf "$$LDMISS_RUNS_DIR" "$$LDMISS_FIGURES_DIR"' EXIT
 	$(PY) .ci/check_repo.py
-	$(PY) .ci/test_notebooks.py
+	$(PY) .ci/test_notebooks.py --save _docs/.executed   # the executed copies make docs shows (git-ignored)
 
 test-slow: env  ## the cells make test skips (flagged slow): classifier retraining, README example coverage (~30 min)
 	export LDMISS_RUNS_DIR=$$(mktemp -d) LDMISS_FIGURES_DIR=$$(mktemp -d) LDMISS_PNG=0
@@ -122,6 +122,17 @@ figures: env  ## the paper's figures from every complete run (nbs/results.ipynb)
 # make figures wrote under runs/figures: publishing them into README.md is this target's job, and no other's.
 readme:  ## copy the published tables (runs/figures/claims_*.md, ...) into README's generated blocks
 	python3 .ci/readme_blocks.py --write
+
+# The static site: README as the landing page, every notebook of its table with outputs (library notebooks executed as
+# make test executes them, its copies reused while notebook and library are unchanged; run, study and results pages from
+# the executed notebooks under runs/), every committed run's notebook. No server: open _docs/index.html.
+docs: env  ## the site _docs/: every notebook with its outputs, the README as landing page (open _docs/index.html)
+	$(PY) docs/build.py
+
+# Every page of _docs/ in Debian's chromium through playwright: fails on console errors, network loads, broken links or
+# images, undrawn plotly figures; screenshots in _docs/screenshots/. Skipped with a message where chromium is missing.
+docs-check: env  ## open every page of _docs/ in chromium and fail on errors, broken links, undrawn figures
+	$(PY) docs/check.py
 
 # A study of one finished run (the run given by DATASET, MECHANISM, RATE, SEED, PROFILE and, for a variant, SET, SAMPLER, N_STEPS),
 # through python -m ldmiss.studies: checked first (a run without its trained networks is refused, nothing written); the executed
