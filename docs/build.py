@@ -29,7 +29,7 @@ def readme_notebooks(readme: str) -> list:
     "The notebook names of the README's table (rows starting with a back-quoted name), in its order."
     return re.findall(r'^\| `([0-9a-z_]+)` \|', readme, flags=re.M)
 
-def newest_profile_path(pattern: str):
+def largest_profile_path(pattern: str):
     "The first file matching `pattern` (with `{profile}`) for the largest profile that has one, else None."
     for prof in PROFILES_BY_SCALE:
         hits = sorted(RUNS.glob(pattern.format(profile=prof)))
@@ -38,10 +38,10 @@ def newest_profile_path(pattern: str):
 
 def run_pages() -> dict:
     "Pages that show a committed executed notebook instead of executing nbs/<name>.ipynb."
-    found = dict(run=newest_profile_path(f'{{profile}}/{REFERENCE_RUN}/run.ipynb'),
-                 nfe=newest_profile_path('figures/nfe_{profile}_mnist_mcar_rate0.5_seed42.ipynb')
+    found = dict(run=largest_profile_path(f'{{profile}}/{REFERENCE_RUN}/run.ipynb'),
+                 nfe=largest_profile_path('figures/nfe_{profile}_mnist_mcar_rate0.5_seed42.ipynb')
                      or next(iter(sorted((RUNS / 'figures').glob('nfe_*.ipynb'))), None),
-                 calibration=newest_profile_path('figures/calibration_{profile}_mnist_mcar_rate0.5_seed42.ipynb')
+                 calibration=largest_profile_path('figures/calibration_{profile}_mnist_mcar_rate0.5_seed42.ipynb')
                      or next(iter(sorted((RUNS / 'figures').glob('calibration_*.ipynb'))), None),
                  results=RUNS / 'figures' / 'results.ipynb')
     return {k: v for k, v in found.items() if v is not None and v.exists()}
@@ -151,6 +151,10 @@ class Site:
         tmp = path.with_name(f'.{path.name}.new'); tmp.write_text(html, encoding='utf-8'); os.replace(tmp, path)
         return path
 
+def notebook_page(p: Path) -> str:
+    "Where the page of an executed notebook under runs/ goes: beside it, as `<name>.ipynb.html` (the figures keep `.html`)."
+    return p.relative_to(ROOT).with_suffix('.ipynb.html').as_posix()
+
 def run_label(p: Path) -> str:
     "A committed notebook's place, e.g. 'smoke/mnist/mcar/rate0.5/seed42' or 'figures/results.ipynb'."
     rel = p.relative_to(RUNS)
@@ -168,13 +172,15 @@ def runs_index(notebooks: list) -> nbformat.NotebookNode:
         mse = m.get('imputation', {}).get('ldm_guidance', {}).get('mse_missing')
         fid = m.get('generation', {}).get('ldm', {}).get('fid')
         score = f'LDMiss MSE {mse:.4f}, FID {fid:.0f}' if mse is not None and fid is not None else '—'
-        link = f'[{parts[3].removeprefix("rate")}]({p.relative_to(ROOT).with_suffix(".html").as_posix()})'
+        link = f'[{parts[3].removeprefix("rate")}]({notebook_page(p)})'
         rows.append(f'| {parts[0]} | {parts[1]} | {parts[2]} | {link} | {parts[4].removeprefix("seed")} | {variant} | {score} |')
-    study_rows = [f'- [{p.name}]({p.relative_to(ROOT).with_suffix(".html").as_posix()})' for p in studies]
+    study_rows = [f'- [{p.name}]({notebook_page(p)})' for p in studies]
+    figure_rows = [f'- [{p.stem}]({p.relative_to(ROOT).as_posix()})' for p in sorted((RUNS / 'figures').glob('*.html'))]
     md = ('# Every committed run\n\nEach run folder under `runs/` keeps the executed notebook that made it; each link '
           'opens it with its outputs. The scores are LDMiss guidance imputation MSE on missing pixels and LDMiss '
           f'generation FID, as its `metrics.json` has them.\n\n' + '\n'.join(rows)
-          + '\n\n## Studies and figures\n\nThe executed study and results notebooks under `runs/figures/`.\n\n' + '\n'.join(study_rows))
+          + '\n\n## Studies\n\nThe executed study and results notebooks under `runs/figures/`.\n\n' + '\n'.join(study_rows)
+          + '\n\n## Figures\n\nEvery published figure, interactive (`make figures` draws them).\n\n' + '\n'.join(figure_rows))
     return nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(md)])
 
 def copy_figures(out: Path) -> int:
@@ -189,6 +195,8 @@ def copy_figures(out: Path) -> int:
 def main(argv):
     out = Path(argv[argv.index('--out') + 1]) if '--out' in argv else ROOT / '_docs'
     out = out.resolve()
+    if out.exists() and any(c.name != '.executed' for c in out.iterdir()) and not (out / 'site.css').exists():
+        sys.exit(f'make docs: {out} holds files this command did not build: give an empty folder or one it built')
     t0 = time.time()
     readme = (ROOT / 'README.md').read_text()
     names = readme_notebooks(readme)
@@ -206,6 +214,8 @@ def main(argv):
     nav = [('the compendium', [('README', 'index.html'), ('every committed run', 'runs.html')]),
            ('notebooks', [(n, f'{n}.html') for n in names])]
     out.mkdir(parents=True, exist_ok=True)
+    for old in out.iterdir():   # last build's pages go (a renamed notebook leaves no page behind); executed copies stay
+        if old.name != '.executed': shutil.rmtree(old) if old.is_dir() else old.unlink()
     (out / 'plotly.min.js').write_text(plotly.offline.get_plotlyjs(), encoding='utf-8')
     lab = next(Path(d) / 'lab' / 'static' for d in jupyter_path('nbconvert', 'templates')
                if (Path(d) / 'lab' / 'static' / 'index.css').exists())
@@ -228,7 +238,7 @@ def main(argv):
             site.write(nb, f'{n}.html', n, src, module)
     site.write(runs_index(notebooks), 'runs.html', 'every committed run')
     for p in notebooks:
-        here = p.relative_to(ROOT).with_suffix('.html').as_posix()
+        here = notebook_page(p)
         site.write(nbformat.read(p, as_version=4), here, run_label(p), f'the executed notebook <code>{p.relative_to(ROOT)}</code>')
     n_fig = copy_figures(out)
     print(f'site: {out}/index.html — {len(names) + 2 + len(notebooks)} pages ({len(names)} notebooks, '
