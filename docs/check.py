@@ -30,7 +30,7 @@ PAGE_FACTS = """() => ({
 def internal_target(page: Path, href: str):
     "The file and fragment an internal link points to, or None for an external link."
     u = urlparse(href)
-    if u.scheme in ('http', 'https', 'mailto') or href.startswith('//'): return None
+    if u.scheme not in ('', 'file') or href.startswith('//'): return None
     target = page if not u.path else (page.parent / unquote(u.path)).resolve()
     return target, u.fragment
 
@@ -40,7 +40,7 @@ def ids_of(path: Path) -> frozenset:
     return frozenset(re.findall(r'\sid="([^"]+)"', path.read_text(encoding='utf-8', errors='replace')))
 
 def check_page(page, path: Path, site: Path) -> list:
-    "Open `path`, return what is wrong with it."
+    "Open `path`; return what is wrong with it, and how many plotly figures it has."
     problems, outside = [], []
     page.on('console', lambda m: m.type == 'error' and problems.append(f'console error: {m.text[:200]}'))
     page.on('pageerror', lambda e: problems.append(f'page error: {str(e)[:200]}'))
@@ -58,7 +58,8 @@ def check_page(page, path: Path, site: Path) -> list:
         t = internal_target(path, href)
         if t is None: continue
         target, frag = t
-        if not target.exists(): problems.append(f'broken link: {href}')
+        if not target.is_relative_to(site): problems.append(f'link leaves the site: {href}')
+        elif not target.exists(): problems.append(f'broken link: {href}')
         elif frag and target.suffix == '.html' and frag not in (set(facts['ids']) if target == path else ids_of(target)):
             problems.append(f'broken anchor: {href}')
     return problems, len(facts['plots'])
