@@ -144,7 +144,9 @@ class Site:
         nb = prepare(nb, module)
         nb.metadata['title'] = title
         root = '../' * here.count('/')
-        html, _ = self.exporter.from_notebook_node(nb, resources=dict(site=dict(root=root, nav=self.nav, here=here, source=source)))
+        plots = any('plotly-graph-div' in o.get('data', {}).get('text/html', '') for c in nb.cells for o in c.get('outputs', []))
+        site = dict(root=root, nav=self.nav, here=here, source=source, plotly=plots)   # plotly.js only where it draws
+        html, _ = self.exporter.from_notebook_node(nb, resources=dict(site=site))
         html = link_pages(html, here, self.pages)
         path = self.out / here
         path.parent.mkdir(parents=True, exist_ok=True)
