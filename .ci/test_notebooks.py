@@ -4,49 +4,14 @@ Usage: test_notebooks.py [--save DIR] [name ...]
   name: only notebooks whose file name contains it (or, ending in .ipynb, is it)
   --save DIR: keep each passing notebook's executed copy as DIR/<name>.ipynb, with DIR/<name>.key saying what it was
               executed from (the notebook, the library, the skipped flags): `make docs` shows these outputs."""
-import hashlib, os, sys, time
+import os, sys, time
 os.environ.setdefault('OMP_NUM_THREADS', '1')   # two notebooks at once on two cores: one thread each
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from multiprocessing import get_context
 from pathlib import Path
-from execnb.nbio import write_nb
-from execnb.shell import CaptureShell
-from fastcore.xtras import working_directory
 from nbdev.config import get_config
-from nbdev.frontmatter import FrontmatterProc
-from nbdev.process import NBProcessor
-
-ROOT = Path(__file__).resolve().parents[1]
-
-def executed_key(fn, flags) -> str:
-    "What an executed copy of `fn` depends on: the notebook, every library module, the skipped flags."
-    h = hashlib.sha256(Path(fn).read_bytes())
-    for p in sorted((ROOT / 'ldmiss').glob('*.py')): h.update(p.name.encode() + p.read_bytes())
-    h.update(' '.join(sorted(flags)).encode())
-    return h.hexdigest()
-
-def execute(fn, flags, save=None):
-    "Run `fn`'s cells but those flagged in `flags` (as `nbdev.test.test_nb`); return (passed, seconds); keep it in `save`."
-    os.environ['IN_TEST'] = '1'
-    nb = NBProcessor(fn, procs=FrontmatterProc, process=True).nb
-    def skip(cell):
-        if cell.cell_type != 'code' or 'nbdev_export' + '(' in cell.source: return True
-        direc = getattr(cell, 'directives_', {}) or {}
-        if direc.get('eval:', [''])[0].lower() == 'false': return True
-        return set(flags) & direc.keys()
-    start, shell = time.time(), CaptureShell(fn)
-    try:
-        with working_directory(fn.parent): shell.run_all(nb, exc_stop=True, preproc=skip)
-    except BaseException:
-        sys.stderr.write(shell.prettytb(fname=fn) + '\n')
-        return False, time.time() - start
-    if save:   # the copy first, then the key that vouches for it: a half-written pair is never taken as fresh
-        save = Path(save); save.mkdir(parents=True, exist_ok=True)
-        tmp = save / f'.{fn.stem}.new.ipynb'
-        write_nb(nb, tmp); os.replace(tmp, save / fn.name)
-        (save / f'.{fn.stem}.new.key').write_text(executed_key(fn, flags)); os.replace(save / f'.{fn.stem}.new.key', save / f'{fn.stem}.key')
-    return True, time.time() - start
+from notebook_runner import execute   # .ci/notebook_runner.py, beside this script
 
 def main(argv):
     save = None

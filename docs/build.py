@@ -20,8 +20,8 @@ PROFILES_BY_SCALE = ('paper', 'quick', 'smoke')   # the run a page shows: the la
 REFERENCE_RUN = 'mnist/mcar/rate0.5/seed42'      # the README's reference run
 
 def load_test_runner():
-    "The runner `make test` uses (.ci/test_notebooks.py), for its `executed_key` and command line."
-    spec = importlib.util.spec_from_file_location('test_notebooks', ROOT / '.ci' / 'test_notebooks.py')
+    "How `make test` executes a notebook (.ci/notebook_runner.py), for its `executed_key`."
+    spec = importlib.util.spec_from_file_location('notebook_runner', ROOT / '.ci' / 'notebook_runner.py')
     mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod)
     return mod
 
