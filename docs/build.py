@@ -19,7 +19,7 @@ RUNS = ROOT / 'runs'
 PROFILES_BY_SCALE = ('paper', 'quick', 'smoke')   # the run a page shows: the largest profile that has one
 REFERENCE_RUN = 'mnist/mcar/rate0.5/seed42'      # the README's reference run
 
-def load_test_runner():
+def load_notebook_runner():
     "How `make test` executes a notebook (.ci/notebook_runner.py), for its `executed_key`."
     spec = importlib.util.spec_from_file_location('notebook_runner', ROOT / '.ci' / 'notebook_runner.py')
     mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod)
@@ -207,7 +207,7 @@ def main(argv):
     if missing: sys.exit(f"make docs: the README's table names notebooks that nbs/ lacks: {' '.join(missing)}")
     committed = run_pages()
     library = [n for n in names if n not in committed]
-    runner = load_test_runner()
+    runner = load_notebook_runner()
     executed = ROOT / '_docs' / '.executed'   # make test's copies live here whatever --out says
     execute_stale(library, executed, runner)
 
