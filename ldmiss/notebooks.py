@@ -6,9 +6,9 @@
 from __future__ import annotations
 import contextlib, os, sys
 from pathlib import Path
-from traitlets import default
 try:   # declared and pinned; optional only so a bare GPU machine can run experiments without Jupyter
     import papermill
+    from traitlets import default
     import zmq
     from jupyter_client.manager import AsyncKernelManager
 except ImportError:
