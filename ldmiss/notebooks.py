@@ -18,7 +18,7 @@ from .metrics import ClassifierWeightsError
 from .experiment import StaleCacheError
 
 # %% auto #0
-__all__ = ['USER_ERROR_TYPES', 'USER_ERRORS', 'environ', 'execute_notebook']
+__all__ = ['USER_ERROR_TYPES', 'USER_ERRORS', 'environ', 'need_papermill', 'execute_notebook']
 
 # %% ../nbs/12a_notebooks.ipynb #dca829bb
 USER_ERROR_TYPES = (ValueError, StaleCacheError, DataMissingError, ClassifierWeightsError)   # what a user can fix
@@ -52,6 +52,13 @@ def environ(**values):
             else:
                 os.environ[k] = v
 
+def need_papermill():
+    "Raise a clear error where papermill and Jupyter, needed to execute a notebook, are not installed."
+    if papermill is None:
+        raise ValueError('executing a notebook needs papermill and Jupyter (make env installs them; on a bare GPU '
+                         'machine, .ci/gpu_check.sh carries them); without them, run experiments with '
+                         'python -m ldmiss.sweep (a sweep: --no-notebook)')
+
 def _failure(e, failed: Path, prog: str) -> int:
     "Say why an executed notebook failed: one line for a user error (2), the traceback for a bug (1)."
     if e.ename in USER_ERRORS:
@@ -66,9 +73,7 @@ def execute_notebook(notebook: str | Path,  # the notebook to execute
                      prog: str = 'ldmiss'  # names the command in messages
                     ) -> int:
     "Execute `notebook` into `output`, its cells' output streamed here; the exit code (0; 2: a user error; 1)."
-    if papermill is None:
-        raise ValueError('executing a notebook needs papermill (pip install papermill); '
-                         'without Jupyter, run experiments with python -m ldmiss.sweep')
+    need_papermill()
     notebook, output = Path(notebook), Path(output)
     running, failed = output.with_suffix('.running.ipynb'), output.with_suffix('.failed.ipynb')
     output.parent.mkdir(parents=True, exist_ok=True)

@@ -18,7 +18,7 @@ from .runs import resolve_profile, run_lock
 from .runs import runs_root, metrics_complete
 from .sampling import DEFAULT_SAMPLER
 from .experiment import run_experiment, run_digest
-from .notebooks import execute_notebook, USER_ERROR_TYPES
+from .notebooks import execute_notebook, need_papermill, USER_ERROR_TYPES
 from .bench import project_run_seconds, bench_rates, bench_startup, bench_call_seconds
 
 # %% auto #0
@@ -571,6 +571,8 @@ def main(argv=None) -> int:
                  time_min=a.time_min, account=a.account, extra=a.sbatch)
     sweeping = (a.rates is not None or a.seeds is not None) and not a.status
     try:   # everything checked, once, before anything runs
+        if (not a.no_notebook if sweeping else a.notebook) and not a.dry_run:
+            need_papermill()
         if sweeping:
             if not (a.confirm or a.dry_run):
                 _refuse_hours_on_cpu(a.profile, a.executor)
