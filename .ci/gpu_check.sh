@@ -1,25 +1,26 @@
 #!/usr/bin/env bash
-# Every GPU check of a lent GPU machine (the device tool), one at a time, each result copied to $OUT as soon as it exists,
-# so that a call cut short by its time limit still returns what finished. Steps, in the order given on the command line
-# (default: bench quick:0.5 quick:0 quick:0.8):
+# Every GPU check on a GPU machine without the notebook tools (a bare box with PyTorch), one at a time, each result
+# copied to $OUT as soon as it exists, so that a session cut short by its time limit still returns what finished.
+# Steps, in the order given on the command line (default: bench quick:0.5 quick:0 quick:0.8):
 #   bench        python -m ldmiss.bench: every graph path checked against eager, throughput, projected GPU-hours
 #                -> $OUT/bench.json, $OUT/bench.log
 #   quick:RATE   one `quick` run (MNIST, MCAR, seed 42) executed through nbs/run.ipynb, as `make run` does
 #                -> $OUT/quick_rate<RATE>.tar.gz: the run folder without its caches (its log inside, as run.log)
 # $OUT/device.txt says which GPU, driver and torch it ran on.
 #
-# Before the call, here: `make gpu-wheels` (the packages that machine lacks: Jupyter for run.ipynb, MNIST) and move
-# the published runs aside (`mv runs /tmp/runs.aside`; afterwards back): with them the working tree exceeds the 64 MiB
-# that travels. Then the device tool's run with command "bash .ci/gpu_check.sh bench quick:0.5", carry [".whl"] and a
-# timeout_s that fits the session's device time; unpack what came back into runs/ (bench.json -> runs/bench/, each
-# tarball with `tar xzf … -C runs`) and commit it from a clean commit.
+# Before copying the working tree over: `make gpu-wheels` here (what that machine lacks: Jupyter for run.ipynb, MNIST,
+# into .whl/, which must travel too), and leave the published runs behind where the copy is size-limited (they are
+# 47 MB; e.g. `mv runs /tmp/runs.aside`, and back afterwards). There: `OUT=<folder> bash .ci/gpu_check.sh bench
+# quick:0.5`. Back here: bench.json into runs/bench/, each tarball unpacked with `tar xzf … -C runs`, committed from a
+# clean commit.
 # Rehearse on the CPU with tiny sizes (the smoke bench, a toy run under scratch/):
 #   GPU_CHECK_TINY=1 OUT=/tmp/gpu-out bash .ci/gpu_check.sh bench quick:0.5
 set -uo pipefail
-: "${OUT:?OUT: the folder each result is copied to (the device tool sets it)}"
+: "${OUT:?OUT: the folder each result is copied to (each result is written there)}"
 steps=("$@"); [ $# -gt 0 ] || steps=(bench quick:0.5 quick:0 quick:0.8)
 for step in "${steps[@]}"; do   # every step checked before any work starts
-  [[ $step == bench || $step =~ ^quick:(0|0?\.[0-9]+)$ ]] || { echo "gpu_check: unknown step '$step': bench or quick:RATE (a rate in [0, 1))"; exit 2; }
+  [[ $step == bench || $step =~ ^quick:(0|0?\.[0-9]+)$ ]] \
+    || { echo "gpu_check: unknown step '$step': bench or quick:RATE (a rate in [0, 1))"; exit 2; }
 done
 export PYTHONUNBUFFERED=1 PYTHONPATH=$PWD   # absolute: the run notebook's kernel starts in nbs/
 if [ -d .whl ]; then   # installed beside the machine's own packages, never over them
