@@ -125,7 +125,8 @@ def load_images(source,  # a folder, a glob pattern ('scans/*.png'), one file, o
 
 def save_images(x,  # images [N, C, H, W] in [0, 1] (numpy or torch), C = 1 or 3, no NaN
                 folder,  # created if needed
-                names=None  # names or paths (.png replaces a PNG/JPEG suffix, else is appended); None: 00000.png, ...
+                names=None,  # names or paths (.png replaces a PNG/JPEG suffix, else is appended); None: 00000.png, ...
+                overwrite: bool = False  # replace files already there (else refused before anything is written)
                ) -> list:
     "Write each image as an 8-bit PNG into `folder` (atomically); return the paths."
     x = torch.as_tensor(x).detach().cpu()
@@ -139,6 +140,13 @@ def save_images(x,  # images [N, C, H, W] in [0, 1] (numpy or torch), C = 1 or 3
     names = [f'{i:05d}.png' for i in range(len(x))] if names is None else [png(n) for n in names]
     if len(names) != len(x) or len(set(names)) != len(names):
         raise ValueError(f'need {len(x)} distinct names, got {len(names)} ({len(set(names))} distinct)')
+    if not isinstance(overwrite, bool):
+        raise ValueError(f'overwrite must be True or False, got {overwrite!r}')
     folder = Path(folder)
+    there = [n for n in names if (folder / n).exists()]
+    if there and not overwrite:   # e.g. the completions named after their originals, into the originals' folder
+        what = f'{folder / there[0]} already exists' if len(there) == 1 else \
+            f'{folder / there[0]} and {len(there) - 1} more already exist'
+        raise ValueError(f'{what}: save into another folder, or pass overwrite=True')
     return [atomic_write_bytes(folder / n, encode_png((img * 255).round().to(torch.uint8)).numpy().tobytes())
             for n, img in zip(names, x)]
