@@ -5,11 +5,15 @@
 # %% ../nbs/17_imputer.ipynb #17b0c003
 from __future__ import annotations
 import copy
+import ctypes
 import hashlib
 import inspect
 import json
 import math
+import os
 import platform
+import shutil
+import tempfile
 import time
 from io import BytesIO
 from pathlib import Path
@@ -355,31 +359,7 @@ def _weight_bytes(net: torch.nn.Module) -> bytes:
     torch.save({k: v.detach().cpu() for k, v in net.state_dict().items()}, buf)
     return buf.getvalue()
 
-def save_imputer(imputer: LDMissImputer, folder) -> Path:
-    """Write a fitted imputer into `folder`, atomically: `vae.pt`, `ldm.pt` (tensors only) and `imputer.json`
-    (settings, versions, SHA-256s)."""
-    if imputer.model is None:
-        raise RuntimeError('nothing to save: this LDMissImputer is not fitted')
-    folder, hashes = Path(folder), {}
-    if folder.exists() and not folder.is_dir():
-        raise ValueError(f'{folder} is a file: save into a folder (it is made if missing)')
-    foreign = [n for n in WEIGHT_FILES if (folder / n).exists()]
-    if foreign and not (folder / 'imputer.json').exists():   # someone else's files: never overwritten
-        raise ValueError(f'{folder} holds {", ".join(foreign)} but no saved LDMissImputer: '
-                         'save into a new or empty folder, or one that holds an imputer to replace')
-    for name, net in zip(WEIGHT_FILES, (imputer.model.vae, imputer.model.net)):
-        blob = _weight_bytes(net)
-        hashes[name] = hashlib.sha256(blob).hexdigest()   # the hash of the bytes written, not of what is there later
-        atomic_write_bytes(folder / name, blob)
-    versions = dict(ldmiss=__version__, torch=torch.__version__, python=platform.python_version())
-    params = {**imputer.get_params(), 'device': None}   # where it runs is the loader's choice
-    rec = dict(format=SAVE_FORMAT, params=params, settings=imputer.settings, image_shape=list(imputer.image_shape),
-               versions=versions, sha256=hashes)
-    if imputer.conformal:   # `calibrate`'s widening per level, vouched for by the record's hash like the rest
-        rec['calibration'] = {f'{v:g}': dict(kind=c.kind, q=c.q, n=c.n) for v, c in imputer.conformal.items()}
-    return atomic_write_json(folder / 'imputer.json', {**rec, 'record_sha256': _record_hash(rec)})
-
-# %% ../nbs/17_imputer.ipynb #17b0c027
+# %% ../nbs/17_imputer.ipynb #17b0c0a1
 def _read_record(folder: Path) -> dict:
     "`folder`/imputer.json, checked: its format, its own SHA-256 and the weight files it vouches for."
     try:
@@ -412,6 +392,78 @@ def _read_weights(folder: Path, hashes: dict) -> dict:
                              'refusing to load it')
     return blobs
 
+def _check_replaceable(folder: Path) -> None:
+    "Refuse a `folder` that holds anything but an imputer `save_imputer` wrote (its record and hashes checked)."
+    if folder.exists() and not folder.is_dir():
+        raise ValueError(f'{folder} is a file: save into a folder (it is made if missing)')
+    names = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+    if not names:
+        return
+    try:   # a record of ours, beside it only the weight files it vouches for (a missing one may be saved again)
+        rec = _read_record(folder)
+        hashes = {n: hashlib.sha256((folder / n).read_bytes()).hexdigest() for n in names if n in WEIGHT_FILES}
+        ours = set(names) <= {'imputer.json', *WEIGHT_FILES} and all(h == rec['sha256'][n] for n, h in hashes.items())
+    except (ValueError, KeyError, TypeError):
+        ours = False
+    if not ours:
+        shown = ', '.join(names[:3]) + (f' and {len(names) - 3} more' if len(names) > 3 else '')
+        raise ValueError(f'{folder} holds files that LDMissImputer.save did not write ({shown}): '
+                         'save into a new or empty folder, or one that holds only a saved imputer')
+
+def _exchange(a: Path, b: Path) -> bool:
+    "Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False where the system cannot."
+    try:
+        rename = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return False
+    return rename(-100, os.fsencode(a), -100, os.fsencode(b), 2) == 0   # -100: AT_FDCWD; 2: RENAME_EXCHANGE
+
+def _swap_in(new: Path, folder: Path) -> None:
+    "Put the complete folder `new` at `folder`; an old `folder` is replaced in one step and removed."
+    if not folder.exists():
+        os.rename(new, folder)
+    elif _exchange(new, folder):
+        shutil.rmtree(new)   # `new` now holds the old imputer
+    else:   # two renames: an interruption between them leaves the old imputer beside `folder`, never a mixture
+        old = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f'.{folder.name}.old-'))
+        os.replace(folder, old)
+        os.rename(new, folder)
+        shutil.rmtree(old)
+
+def save_imputer(imputer: LDMissImputer, folder) -> Path:
+    """Write a fitted imputer into `folder`: `vae.pt`, `ldm.pt` (tensors only) and `imputer.json` (settings, versions,
+    SHA-256s), written into a fresh sibling folder that replaces `folder` only once it is complete."""
+    if imputer.model is None:
+        raise RuntimeError('nothing to save: this LDMissImputer is not fitted')
+    folder, hashes = Path(folder), {}
+    _check_replaceable(folder)   # someone else's files are never overwritten
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    new = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f'.{folder.name}.saving-'))
+    try:
+        for name, net in zip(WEIGHT_FILES, (imputer.model.vae, imputer.model.net)):
+            blob = _weight_bytes(net)
+            hashes[name] = hashlib.sha256(blob).hexdigest()   # the hash of the bytes written
+            atomic_write_bytes(new / name, blob)
+        versions = dict(ldmiss=__version__, torch=torch.__version__, python=platform.python_version())
+        params = {**imputer.get_params(), 'device': None}   # where it runs is the loader's choice
+        rec = dict(format=SAVE_FORMAT, params=params, settings=imputer.settings, image_shape=list(imputer.image_shape),
+                   versions=versions, sha256=hashes)
+        if imputer.conformal:   # `calibrate`'s widening per level, vouched for by the record's hash like the rest
+            rec['calibration'] = {f'{v:g}': dict(kind=c.kind, q=c.q, n=c.n) for v, c in imputer.conformal.items()}
+        atomic_write_json(new / 'imputer.json', {**rec, 'record_sha256': _record_hash(rec)})
+        os.chmod(new, 0o777 & ~_umask())   # mkdtemp makes 0700 folders; the saved one gets a normal folder's
+        _swap_in(new, folder)
+    finally:
+        if new.exists():
+            shutil.rmtree(new)
+    return folder / 'imputer.json'
+
+def _umask() -> int:
+    "The process's umask."
+    mask = os.umask(0); os.umask(mask)
+    return mask
+
+# %% ../nbs/17_imputer.ipynb #17b0c027
 def _build_model(settings: dict, image_shape, blobs: dict) -> LDMissFit:
     "The networks of `settings` for images `image_shape` (C, H, W) with the weights in `blobs`, frozen."
     c, h, w = image_shape
