@@ -40,7 +40,7 @@ ACCOUNT ?=
 SBATCH ?=
 NO_SUBMIT ?=
 
-.PHONY: help env fashion-data test test-slow run sweep sweep-status figures readme docs docs-check nfe calibration bench gpu-wheels export clean-cache clean-venv
+.PHONY: help env fashion-data test test-slow run sweep sweep-status figures rescore readme docs docs-check nfe calibration bench gpu-wheels export clean-cache clean-venv
 .DEFAULT_GOAL := help
 
 # A bare `make` lists the targets: the lines below marked `## ` (nothing is installed or run).
@@ -118,6 +118,12 @@ STUDY_DIRS = $(if $(RUNS_DIR),--runs-dir $(call q,$(RUNS_DIR))) $(if $(FIGURES_D
 figures: env  ## the paper's figures from every complete run (nbs/results.ipynb), into <RUNS_DIR>/figures
 	$(PY) -m ldmiss.studies results $(STUDY_DIRS) $(if $(VARIANTS),-p variants true)
 
+# The competence gates' reference rows (pixel_mean_fill, real_train) added to every complete run under RUNS_DIR that was scored
+# before they existed, from the run's own data (no network, seconds a run); the re-scoring is recorded in config.rescored.
+# A publishing command: run it from a clean commit, then make figures.
+rescore: env  ## add the gates' reference rows to runs scored before them (then make figures)
+	$(PY) -c "import sys; from ldmiss.experiment import rescore_runs; print(rescore_runs(sys.argv[1] or None), 'runs re-scored')" $(call q,$(RUNS_DIR))
+
 # README's generated tables (between <!-- generated from PATH --> and <!-- end generated -->) copied from the files that
 # make figures wrote under runs/figures: publishing them into README.md is this target's job, and no other's.
 readme:  ## copy the published tables (runs/figures/claims_*.md, ...) into README's generated blocks
@@ -143,7 +149,8 @@ STUDY_RUN = --dataset $(call q,$(DATASET)) --mechanism $(call q,$(MECHANISM)) --
 
 # Quality against network evaluations for one finished run (nbs/nfe.ipynb; run it first with `make run`, same RATE, SEED, PROFILE, SET):
 # every sampler in SAMPLERS at every NFE in NFES, N_IMAGES images each (0: the run's, at most 1,000), Euler-Maruyama at REFERENCE
-# (1000, the published study's; 0: none, a quicker study) as the reference. Writes nfe.json into the run folder.
+# (1000, the published study's; 0: none, a quicker study) as the reference. Writes nfe.json into the run folder (a study with
+# other settings than the one there: nfe_<changes>.json beside it, never over it).
 NFES ?= 10 20 50 100 250 1000
 SAMPLERS ?= em dpm2m ddim dpm2m_sde
 N_IMAGES ?= 0
@@ -155,7 +162,8 @@ nfe: env  ## quality against network evaluations for a finished run (nbs/nfe.ipy
 # Calibration of a run's multiple imputations (nbs/calibration.ipynb; same RATE, SEED, PROFILE, SET as the run): every method's
 # draws as the run scored them (metrics.json), then LDMiss's in depth:
 # N_DRAWS completions (at least 19, for the 90 % interval) of each of N_IMAGES test images (0: the run's n_impute) under the
-# run's 50 % MCAR test masks; coverage of the draw intervals and MSE of the draw mean. Writes calibration.json into the run folder.
+# run's 50 % MCAR test masks; coverage of the draw intervals and MSE of the draw mean. Writes calibration.json into the run folder
+# (a study with other settings than the one there: calibration_<changes>.json beside it, never over it).
 N_DRAWS ?= 20
 calibration: env  ## coverage of every method's intervals, LDMiss's in depth, for a finished run (nbs/calibration.ipynb)
 	$(PY) -m ldmiss.studies calibration $(STUDY_RUN) -p n_draws $(call q,$(N_DRAWS)) -p n_images $(call q,$(N_IMAGES))

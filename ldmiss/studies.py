@@ -4,7 +4,7 @@
 
 # %% ../nbs/18_studies.ipynb #a7e43292
 from __future__ import annotations
-import argparse, json, sys
+import argparse, ast, json, re, sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -18,7 +18,8 @@ from .notebooks import execute_notebook, papermill
 from .sweep import add_run_options, given_overrides
 
 # %% auto #0
-__all__ = ['STUDIES', 'RUN_PARAMETERS', 'Study', 'notebook_parameters', 'prepare_study', 'run_study', 'main']
+__all__ = ['STUDIES', 'RUN_PARAMETERS', 'Study', 'notebook_parameters', 'study_defaults', 'study_parameters',
+           'study_suffix', 'prepare_study', 'run_study', 'main']
 
 # %% ../nbs/18_studies.ipynb #61851dfa
 @dataclass(frozen=True)
@@ -27,6 +28,8 @@ class Study:
     name: str  # the notebook, `nbs/<name>.ipynb`
     per_run: bool  # True: one run (its params and overrides); False: every run under the runs folder
     check: Callable | None = None  # check(experiment, parameters) -> None; raises ValueError before anything runs
+    made_with: Callable | None = None  # made_with(experiment, parameters) -> what its result depends on, resolved
+    recorded: Callable | None = None  # recorded(result) -> the same, read from the `<name>.json` a study wrote
 
 def _check_nfe(exp: Experiment, pars: dict) -> None:
     "An NFE study: a valid grid of samplers and NFEs, and the run's diffusion models trained."
@@ -39,8 +42,24 @@ def _check_calibration(exp: Experiment, pars: dict) -> None:
     check_level(max(CALIBRATION_LEVELS), check_int('n_draws', pars.get('n_draws', 20), 2))
     exp.require_trained(['ldm_guidance'])
 
-STUDIES = {s.name: s for s in (Study('results', per_run=False), Study('nfe', per_run=True, check=_check_nfe),
-                               Study('calibration', per_run=True, check=_check_calibration))}
+def _nfe_made_with(exp: Experiment, pars: dict) -> dict:
+    "An NFE study's (sampler, NFE) grid and images per configuration, as `nfe_study` resolves them."
+    d = {**study_defaults('nfe'), **pars}
+    grid = nfe_grid([parse_value(v) for v in str(d['nfes']).split()], str(d['samplers']).split(), d['reference'])
+    most = min(exp.settings['n_gen'], exp.settings['n_impute'], 1000)
+    return dict(grid=[list(g) for g in grid], n_images=int(d['n_images']) or most)
+
+def _calibration_made_with(exp: Experiment, pars: dict) -> dict:
+    "A calibration study's draws per image and images, as `calibration_study` resolves them."
+    d = {**study_defaults('calibration'), **pars}
+    return dict(n_draws=int(d['n_draws']), n_images=int(d['n_images']) or exp.settings['n_impute'])
+
+STUDIES = {s.name: s for s in (
+    Study('results', per_run=False),
+    Study('nfe', per_run=True, check=_check_nfe, made_with=_nfe_made_with,
+          recorded=lambda r: dict(grid=r.get('grid'), n_images=r.get('n_images'))),
+    Study('calibration', per_run=True, check=_check_calibration, made_with=_calibration_made_with,
+          recorded=lambda r: dict(n_draws=r.get('n_draws'), n_images=r.get('n_images'))))}
 
 # %% ../nbs/18_studies.ipynb #85d7acc0
 RUN_PARAMETERS = ('dataset', 'mechanism', 'rate', 'seed', 'profile', 'overrides', 'runs_dir', 'out_dir')   # set here
@@ -48,6 +67,30 @@ RUN_PARAMETERS = ('dataset', 'mechanism', 'rate', 'seed', 'profile', 'overrides'
 def notebook_parameters(name: str) -> dict:
     "The parameters a study notebook declares (papermill's reading of its `parameters` cell)."
     return papermill.inspect_notebook(str(project_root() / 'nbs' / f'{name}.ipynb'))
+
+def study_defaults(name: str) -> dict:
+    "A study notebook's own parameters (not the run's) with their default values."
+    return {k: ast.literal_eval(v['default']) for k, v in notebook_parameters(name).items() if k not in RUN_PARAMETERS}
+
+def study_parameters(name: str, pairs) -> dict:
+    "`-p KEY VALUE` pairs as values: text where the notebook's default is text (`nfes 3` stays '3'), else JSON."
+    defaults = study_defaults(name) if name in STUDIES else {}
+    return {k: v if isinstance(defaults.get(k), str) else parse_value(v) for k, v in pairs}
+
+def study_suffix(name: str, exp: Experiment, parameters: dict) -> str:
+    """'' where the run's `<name>.json` is absent or was made with these settings; else a suffix naming the changed
+    parameters, so that a study made with other settings goes beside the one there, never over it."""
+    study, there = STUDIES[name], exp.dir / f'{name}.json'
+    if study.made_with is None or not there.exists():
+        return ''
+    try:
+        if study.recorded(json.loads(there.read_text())) == study.made_with(exp, parameters):
+            return ''   # the same study again: it replaces its own result
+    except ValueError:   # an unreadable result is still never overwritten
+        pass
+    defaults = study_defaults(name)
+    changed = [f'{k}{v}' for k, v in parameters.items() if k in defaults and str(v) != str(defaults[k])]
+    return '_' + re.sub(r'[^\w.-]+', '-', '_'.join(changed) or 'defaults')
 
 def prepare_study(name: str, params: dict | None = None,  # a per-run study's run: `check_params`' arguments
                   overrides=None,  # the run's overrides (`apply_overrides`): a variant's find its folder
@@ -71,10 +114,12 @@ def prepare_study(name: str, params: dict | None = None,  # a per-run study's ru
     p = check_params(**(params or {}))
     over = parse_overrides(overrides)
     settings = apply_overrides(profile_settings(p['profile']), over)
+    exp = Experiment(**p, runs_dir=runs_dir, overrides=over, progress=False, log=lambda *a: None)
     if study.check is not None:
-        study.check(Experiment(**p, runs_dir=runs_dir, overrides=over, progress=False, log=lambda *a: None), parameters)
+        study.check(exp, parameters)
     pars.update(p, overrides=json.dumps(over), **parameters)
-    return project_root() / 'nbs' / f'{name}.ipynb', out / f'{name}_{run_name(p, settings)}.ipynb', pars
+    suffix = study_suffix(name, exp, parameters)   # the notebook names its files alike
+    return project_root() / 'nbs' / f'{name}.ipynb', out / f'{name}_{run_name(p, settings)}{suffix}.ipynb', pars
 
 def run_study(name: str, params: dict | None = None, overrides=None, runs_dir=None, out_dir=None,
               parameters: dict | None = None, prog: str = 'python -m ldmiss.studies') -> int:
@@ -107,7 +152,7 @@ def main(argv=None) -> int:
     "Command line: one study; the exit code."
     a = _parser().parse_args(argv)
     params = dict(dataset=a.dataset, mechanism=a.mechanism, rate=a.rate, seed=a.seed, profile=a.profile)
-    study_params = {k: parse_value(v) for k, v in a.parameter}
+    study_params = study_parameters(a.name, a.parameter)
     return run_study(a.name, params, given_overrides(a), a.runs_dir, a.out_dir, study_params)
 
 # %% ../nbs/18_studies.ipynb #385b474e
