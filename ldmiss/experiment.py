@@ -22,10 +22,11 @@ from .calibrate import probabilistic_scores
 from .methods import METHODS, MODELS, FitData, Draw, method_names, models_for, stage_name, check_registry
 from .runs import check_params, profile_settings, apply_overrides, run_dir_for, run_config
 from .runs import settings_digest, settings_diff, flatten_settings, GEN_FIELDS, IMP_FIELDS
+from .runs import runs_root, metrics_complete, git_state
 
 # %% auto #0
 __all__ = ['TEST_MASK_SEED', 'SPEED_ONLY', 'DRAWS_PREFIX', 'StaleCacheError', 'stage_inputs', 'run_digest',
-           'StageCache', 'stage', 'Stopwatch', 'Experiment', 'run_experiment']
+           'StageCache', 'stage', 'Stopwatch', 'Experiment', 'run_experiment', 'add_reference_rows', 'rescore_runs']
 
 # %% ../nbs/12_experiment.ipynb #fd8a10c2
 TEST_MASK_SEED = 20_240_501
@@ -410,6 +411,22 @@ class Experiment:
         rows = [x[:8], zero_impute(x[:8], m[:8], self.fill_image())] + [self.impute(k)[:8] for k in names]
         return scores, {'imputations.png': (torch.cat(rows), 8)}
 
+    def reference_rows(self) -> dict:
+        """The competence gates' references: `pixel_mean_fill` (each missing test pixel filled with that pixel's mean
+        over the observed training values) and `real_train` (the FID floor: as many training-split images as the run
+        generates, none of them trained on; absent where the split has too few left)."""
+        clf, ref = self.classifier(), self.ref_features()
+        x, m = self.test_data()
+        xt, mt, _ = self.train_data()
+        rows = dict(generation={}, imputation={})
+        rows['imputation']['pixel_mean_fill'] = imputation_metrics(zero_impute(x, m, fill_image('mean', xt, mt)), x, m,
+                                                                   clf, ref, device=self.device)
+        n_train, n_gen = self.settings['n_train'], self.settings['n_gen']
+        held = load_dataset(self.params['dataset'], 'train')[0][n_train:n_train + n_gen]
+        if len(held) == n_gen:
+            rows['generation']['real_train'] = score_images(to_unit(held), ref, clf, device=self.device)
+        return rows
+
     def _run_record(self, used: list) -> dict:
         "What `metrics.json` records of the run: parameters, settings, provenance of every stage used, model details."
         _, mt, _ = self.train_data()
@@ -435,6 +452,8 @@ class Experiment:
         t0, computed0, clock = time.perf_counter(), self.cache.computed, Stopwatch()
         generation, grids = self._score_generation(clock)
         imputation, imputation_grid = self._score_imputation(clock)
+        refs = clock.timed(self.reference_rows)()
+        generation.update(refs['generation']); imputation.update(refs['imputation'])
         grids.update(imputation_grid)   # grids are written only once everything is scored
         used = [k for k in self.inputs if k in self._stages]
         record = self._run_record(used)
@@ -457,3 +476,32 @@ def run_experiment(dataset='mnist', mechanism='mcar', rate=0.5, seed=42, profile
     "Train, generate, impute and score one experiment (every stage cached); return its metrics."
     return Experiment(dataset, mechanism, rate, seed, profile, runs_dir, overrides=overrides, recompute=recompute,
                       progress=progress).evaluate()
+
+# %% ../nbs/12_experiment.ipynb #9cea6a28
+def add_reference_rows(path,  # a complete run's `metrics.json`
+                       log=print) -> list:
+    """Add the reference rows (`Experiment.reference_rows`) that a run scored before they existed lacks, from its own
+    data and settings, and record the re-scoring in its `config.rescored`; the names of the rows added."""
+    path = Path(path)
+    m = json.loads(path.read_text())
+    params, settings = m['config']['params'], m['config']['settings']
+    root = path.parents[7] if path.parent.parent.name == 'variants' else path.parents[5]
+    exp = Experiment(**params, runs_dir=root, settings=settings, progress=False, log=lambda *a: None)
+    if exp.dir != path.parent:
+        raise ValueError(f'{path} is not where its own settings put a run ({exp.dir})')
+    rows = exp.reference_rows()
+    added = [f'{kind}.{k}' for kind, got in rows.items() for k in got if k not in m[kind]]
+    if added:
+        for kind, got in rows.items():
+            m[kind] = {**m[kind], **{k: v for k, v in got.items() if k not in m[kind]}}
+        m['config']['rescored'] = m['config'].get('rescored', []) + [dict(rows=added, git=git_state())]
+        atomic_write_json(path, json.loads(json.dumps(m)))
+    log(f"{path.parent}: {'added ' + ', '.join(added) if added else 'nothing to add'}")
+    return added
+
+def rescore_runs(runs_dir=None, log=print) -> int:
+    "`add_reference_rows` for every complete run under the runs folder (variants too); how many were changed."
+    root = runs_root(runs_dir)
+    paths = sorted(root.glob('*/*/*/rate*/seed*/metrics.json')) + sorted(
+        root.glob('*/*/*/rate*/seed*/variants/*/metrics.json'))
+    return sum(bool(add_reference_rows(p, log)) for p in paths if metrics_complete(p))
