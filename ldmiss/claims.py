@@ -60,7 +60,7 @@ class Gate:
             if None in (iss, fid, floor):
                 return None, f'{self.method}: the runs at rate 0 lack its scores or the zero_fill row'
             passed = iss >= IS_GATE and fid < floor
-            why = ([f'IS {iss:.3g} < {IS_GATE:g}'] if iss < IS_GATE else []) + \
+            why = ([f'IS {iss:.3g} < {IS_GATE:.1f}'] if iss < IS_GATE else []) + \
                   ([f'FID {fid:.4g} ≥ {floor:.4g} of zero-filled test images'] if fid >= floor else [])
             ok = f'IS {iss:.3g}, FID {fid:.4g} < {floor:.4g}'
         else:
@@ -198,8 +198,8 @@ def judge(claim: Claim, records: list, min_seeds: int = MIN_SEEDS) -> dict:
     if short:
         numbers = 'seeds at ' + ', '.join(f'{r:g}: {n}' for r, n in short.items()) + f' (needs {min_seeds})'
         return dict(row, verdict='not enough runs', numbers=numbers, gates='')
-    gates = [g.check(s) for g in claim.needs]
-    row['gates'] = '; '.join(text for _, text in gates)
+    gates = [g.check(s) for g in claim.needs]   # the numbers of a failed gate go into `numbers`, a ✗ here
+    row['gates'] = '; '.join(text if passed else f'{g.method} ✗' for g, (passed, text) in zip(claim.needs, gates))
     if any(passed is None for passed, _ in gates):
         return dict(row, verdict='not enough runs', numbers='; '.join(t for p, t in gates if p is None))
     if not all(passed for passed, _ in gates):
