@@ -25,8 +25,9 @@ from .runs import settings_digest, settings_diff, flatten_settings, GEN_FIELDS, 
 from .runs import runs_root, metrics_complete, git_state
 
 # %% auto #0
-__all__ = ['TEST_MASK_SEED', 'SPEED_ONLY', 'DRAWS_PREFIX', 'StaleCacheError', 'stage_inputs', 'run_digest',
-           'StageCache', 'stage', 'Stopwatch', 'Experiment', 'run_experiment', 'add_reference_rows', 'rescore_runs']
+__all__ = ['TEST_MASK_SEED', 'SPEED_ONLY', 'DRAWS_PREFIX', 'StaleCacheError', 'default_precision', 'stage_inputs',
+           'run_digest', 'StageCache', 'stage', 'Stopwatch', 'Experiment', 'run_experiment', 'add_reference_rows',
+           'rescore_runs']
 
 # %% ../nbs/12_experiment.ipynb #fd8a10c2
 TEST_MASK_SEED = 20_240_501
@@ -46,6 +47,10 @@ def _model_inputs(s: dict, data: dict, models: dict) -> dict:
         out[name] = {**base, **own}
     return out
 
+def default_precision(device_type: str) -> str:
+    "What a run computes in where its settings do not say: bf16 autocast on CUDA, float32 elsewhere."
+    return 'bf16' if device_type == 'cuda' else 'fp32'
+
 def stage_inputs(params: dict, settings: dict,
                  device_type: str = 'cpu',  # 'cuda' draws other random streams and computes in bf16: other results
                  methods: dict | None = None  # the methods scored (default `METHODS`)
@@ -55,8 +60,10 @@ def stage_inputs(params: dict, settings: dict,
     methods = METHODS if methods is None else methods
     graphs = {'graphs': True} if device_type == 'cuda' and s.get('graphs') else {}   # kept apart until checked on a GPU
     fill = {'fill': s['fill']} if s.get('fill', 'zero') != 'zero' else {}   # zero fill: the digests before fill existed
+    precision = s.get('precision', default_precision(device_type))   # the device's own: the digests before it existed
+    precision = {'precision': precision} if precision != default_precision(device_type) else {}
     data = dict(params={k: params[k] for k in ('dataset', 'mechanism', 'rate', 'seed')}, n_train=s['n_train'],
-                device=device_type, **graphs, **fill)
+                device=device_type, **graphs, **fill, **precision)
     test = dict(dataset=params['dataset'], n_impute=s['n_impute'], test_rate=s['test_rate'],
                 test_mask_seed=TEST_MASK_SEED)
     out = _model_inputs(s, data, MODELS)
@@ -229,8 +236,9 @@ class Experiment:
         self.methods = check_registry(METHODS if methods is None else methods)
         self.device = get_device(device)
         self.progress, self.log = progress, log
-        self.amp, self.sde = self.device.type == 'cuda', VPSDE()
-        self.graphs = self.amp and bool(self.settings.get('graphs', False))   # whole-step CUDA graphs: CUDA only
+        self.amp = self.settings.get('precision', default_precision(self.device.type)) == 'bf16'
+        self.sde = VPSDE()
+        self.graphs = self.device.type == 'cuda' and bool(self.settings.get('graphs', False))   # CUDA only
         self.sampler = self.settings.get('sampler', DEFAULT_SAMPLER)
         self.inputs = stage_inputs(self.params, self.settings, self.device.type, self.methods)
         self.dir = run_dir_for(self.params, runs_dir, create=False, settings=self.settings)   # a variant's: its own
@@ -286,7 +294,7 @@ class Experiment:
         upstream = {u: self.model(u) for u in m.upstream}
         _, mask, xo = self.train_data()
         data = FitData(xo, mask, self.settings, self.params['seed'], self.cache.folder(name), self.device, self.graphs,
-                       self.progress, upstream, self.fill)
+                       self.progress, upstream, self.fill, self.amp)
         fitted, report = m.fit(data)
         if isinstance(report, TrainResult):
             self.cache.trained(name, report)

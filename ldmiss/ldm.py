@@ -121,13 +121,14 @@ def fit_vae(x: torch.Tensor,  # incomplete images [N, C, H, W] in [0, 1]; missin
             cfg: dict,  # the VAE's settings, as `LDMISS_PAPER['vae']`: `net` and the trainer's options
             *, seed: int = 0, fill: float | torch.Tensor = 0.0, ckpt_dir: str | Path | None = None, device=None,
             graphs: bool = False,  # whole-step CUDA graphs in training (see `ldmiss.train.train`)
+            amp: bool | None = None,  # bf16 autocast in training (default on for CUDA)
             progress: bool = True) -> tuple[VAE, TrainResult]:
     "The masked β-VAE (EMA weights, frozen) with its latent scale set, and its training record (resumable)."
     check_images(x, mask)
     dev = get_device(device)
     ck = Path(ckpt_dir) if ckpt_dir is not None else None
     r = fit_network(partial(VAE, in_channels=x.shape[1], **cfg['net']), partial(vae_loss, fill=fill), (x, mask), cfg,
-                    name='vae', seed=seed, ckpt_dir=ck, device=dev, graphs=graphs, progress=progress)
+                    name='vae', seed=seed, ckpt_dir=ck, device=dev, graphs=graphs, amp=amp, progress=progress)
     vae = r.ema.module.eval().requires_grad_(False)
     if ck is not None and (ck / 'vae_scaled.pt').exists():
         vae.load_state_dict(torch_load_checked(ck / 'vae_scaled.pt', dev))
@@ -144,7 +145,8 @@ def fit_ldmiss(x: torch.Tensor,  # incomplete images [N, C, H, W] in [0, 1]; mis
                ckpt_dir: str | Path | None = None,  # vae.pt, vae_scaled.pt, ldm.pt (resumable); None keeps nothing
                device=None, progress: bool = True,
                vae: VAE | None = None,  # a VAE from `fit_vae` on the same data: its two stages are skipped
-               graphs: bool = False  # whole-step CUDA graphs in training (see `ldmiss.train.train`)
+               graphs: bool = False,  # whole-step CUDA graphs in training (see `ldmiss.train.train`)
+               amp: bool | None = None  # bf16 autocast in training (default on for CUDA)
               ) -> LDMissFit:
     "Train LDMiss on incomplete images: the masked β-VAE, its latent scale, then the latent diffusion model."
     check_images(x, mask)
@@ -153,9 +155,10 @@ def fit_ldmiss(x: torch.Tensor,  # incomplete images [N, C, H, W] in [0, 1]; mis
     dev, sde, training = get_device(device), VPSDE(), {}
     if vae is None:
         vae, training['vae'] = fit_vae(x, mask, s['vae'], seed=seed, fill=fill, ckpt_dir=ckpt_dir, device=dev,
-                                       graphs=graphs, progress=progress)
+                                       graphs=graphs, amp=amp, progress=progress)
     zs = encode_images(vae, x, mask, fill=fill, scaled=True)
     unet = latent_unet_config(s['ldm']['unet'], *zs.shape[1:])
     training['ldm'] = fit_network(partial(UNet, **unet), denoising_batch_loss(sde), (zs,), s['ldm'], name='ldm',
-                                  seed=seed, ckpt_dir=ckpt_dir, device=dev, graphs=graphs, progress=progress)
+                                  seed=seed, ckpt_dir=ckpt_dir, device=dev, graphs=graphs, amp=amp,
+                                  progress=progress)
     return LDMissFit(vae, training['ldm'].ema.module.eval().requires_grad_(False), sde, training)

@@ -39,6 +39,7 @@ class FitData:
     progress: bool = True     # progress bars
     upstream: dict | None = None  # the fitted models this one builds on, by name
     fill: float | str = 0.0   # the run's fill (`FILLS`): what a network sees at missing pixels, a number or 'mean'
+    amp: bool | None = None   # bf16 autocast in training (the run's `precision`); None: the device's default
 
     @property
     def fill_image(self) -> torch.Tensor:
@@ -64,7 +65,7 @@ class Draw:
     settings: dict            # the run's whole settings (a method's own options live there)
     image_shape: tuple        # `(C, H, W)` of the images
     device: torch.device
-    amp: bool = False         # bf16 autocast for the networks (CUDA)
+    amp: bool = False         # bf16 autocast for the networks (the run's `precision`, CUDA or CPU)
     graphs: bool = False      # CUDA graphs wanted (samplers replay them where they can)
     sde: VPSDE = VPSDE()
     fill: torch.Tensor | float = 0.0  # what a network sees at missing pixels: the training's `fill_image`
@@ -93,24 +94,25 @@ def fit_ddpm(f: FitData):
     "The pixel U-Net (EMA weights, frozen), trained with the MissDiff loss on the filled images."
     cfg = f.settings['ddpm']
     r = fit_network(partial(UNet, **cfg['unet']), missdiff_batch_loss(VPSDE()), (f.x, f.mask), cfg, name='ddpm',
-                    seed=f.seed, ckpt_dir=f.ckpt_dir, device=f.device, graphs=f.graphs, progress=f.progress)
+                    seed=f.seed, ckpt_dir=f.ckpt_dir, device=f.device, graphs=f.graphs, amp=f.amp,
+                    progress=f.progress)
     return r.ema.module.eval().requires_grad_(False), r
 
 def fit_masked_vae(f: FitData):
     "The masked β-VAE (EMA weights, frozen) with its latent scale."
     return fit_vae(f.x, f.mask, f.settings['vae'], seed=f.seed, fill=f.fill_image, ckpt_dir=f.ckpt_dir,
-                   device=f.device, graphs=f.graphs, progress=f.progress)
+                   device=f.device, graphs=f.graphs, amp=f.amp, progress=f.progress)
 
 def fit_latent(f: FitData):
     "LDMiss: the fitted VAE and the latent U-Net trained on its scaled latents."
     fit = fit_ldmiss(f.x, f.mask, f.settings, seed=f.seed, fill=f.fill_image, ckpt_dir=f.ckpt_dir, device=f.device,
-                     graphs=f.graphs, progress=f.progress, vae=f.upstream['vae'])
+                     graphs=f.graphs, amp=f.amp, progress=f.progress, vae=f.upstream['vae'])
     return fit, fit.training['ldm']
 
 def fit_diffputer_em(f: FitData):
     "DiffPuter's MLP denoiser after its EM iterations (checkpointed per iteration)."
     r = fit_diffputer(f.x, f.mask, **f.settings['diffputer'], init_fill=f.fill, seed=stable_seed(f.seed, 'diffputer'),
-                      ckpt_dir=f.ckpt_dir, device=f.device, graphs=f.graphs, progress=f.progress)
+                      ckpt_dir=f.ckpt_dir, device=f.device, amp=f.amp, graphs=f.graphs, progress=f.progress)
     return r, round(sum(h['m_seconds'] + h['e_seconds'] for h in r.history), 3)   # kept in its checkpoint
 
 MODELS = {m.name: m for m in (
@@ -135,7 +137,7 @@ def generate_pixel(net, n: int, d: Draw) -> torch.Tensor:
 def generate_diffputer(r, n: int, d: Draw) -> torch.Tensor:
     "DiffPuter's MLP, sampled by EDM's stochastic Heun sampler with its own steps."
     images = edm_sample(r.precond, n, shape=d.image_shape, n_steps=d.settings['diffputer']['n_steps'],
-                        generator=d.generator, device=d.device, graphs=d.graphs)
+                        generator=d.generator, device=d.device, amp=d.amp, graphs=d.graphs)
     return from_net(images).clamp(0, 1)
 
 def impute_latent_guided(fit, x, mask, d: Draw) -> torch.Tensor:
@@ -158,7 +160,7 @@ def impute_diffputer(r, x, mask, d: Draw) -> torch.Tensor:
     dp = d.settings['diffputer']
     return diffputer_impute(r.precond, x, mask, k_draws=dp['k_draws'], n_steps=dp['n_steps'],
                             n_resample=dp['n_resample'], batch_size=dp['sample_batch'], generator=d.generator,
-                            graphs=d.graphs)
+                            amp=d.amp, graphs=d.graphs)
 
 def impute_vae(vae, x, mask, d: Draw) -> torch.Tensor:
     "The autoencoder baseline: encode the image filled as in training, decode, keep the observed pixels."

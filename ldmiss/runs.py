@@ -21,11 +21,11 @@ from .sampling import DEFAULT_SAMPLER, GUIDANCE_DEFAULTS, check_sampler, check_g
 from .methods import GENERATION_METHODS, IMPUTATION_METHODS
 
 # %% auto #0
-__all__ = ['PROFILES', 'DDPM_PAPER', 'DATASET_SIZES', 'POSITIVE', 'NAMED_VARIANTS', 'GEN_FIELDS', 'IMP_FIELDS',
-           'resolve_profile', 'check_params', 'profile_settings', 'flatten_settings', 'parse_value', 'parse_overrides',
-           'apply_overrides', 'check_sampling_settings', 'check_settings', 'settings_digest', 'settings_diff',
-           'runs_root', 'settings_overrides', 'run_key', 'run_name', 'figures_dir', 'run_dir_for', 'run_lock',
-           'git_state', 'environment_info', 'run_config', 'write_config', 'metrics_complete']
+__all__ = ['PROFILES', 'PRECISIONS', 'DDPM_PAPER', 'DATASET_SIZES', 'POSITIVE', 'NAMED_VARIANTS', 'GEN_FIELDS',
+           'IMP_FIELDS', 'resolve_profile', 'check_params', 'profile_settings', 'flatten_settings', 'parse_value',
+           'parse_overrides', 'apply_overrides', 'check_sampling_settings', 'check_settings', 'settings_digest',
+           'settings_diff', 'runs_root', 'settings_overrides', 'run_key', 'run_name', 'figures_dir', 'run_dir_for',
+           'run_lock', 'git_state', 'environment_info', 'run_config', 'write_config', 'metrics_complete']
 
 # %% ../nbs/11_runs.ipynb #5aed491f
 PROFILES = ('smoke', 'quick', 'paper')
@@ -60,6 +60,8 @@ def check_params(dataset: str, mechanism: str, rate, seed, profile: str) -> dict
                 profile=resolve_profile(profile))
 
 # %% ../nbs/11_runs.ipynb #358fd9fe
+# a run's `precision`: every network in float32, or under bf16 autocast (weights, optimiser, EMA, loss and SDE in fp32)
+PRECISIONS = ('fp32', 'bf16')
 DDPM_PAPER = dict(unet=dict(PIXEL_UNET), epochs=50, batch_size=256, lr=1.96e-5, ema_decay=0.9999, compile=True)
 
 def profile_settings(profile: str) -> dict:
@@ -68,6 +70,7 @@ def profile_settings(profile: str) -> dict:
     if profile == 'smoke':
         return dict(n_train=2000, n_gen=200, n_impute=200, n_steps=50, sampler=DEFAULT_SAMPLER, test_rate=0.5,
                     fill='zero', n_prob=200, n_draws=10, gen_batch=200, impute_batch=200, graphs=False,
+                    precision='fp32',
                     **GUIDANCE_DEFAULTS,
                     ddpm=dict(unet=small_config(PIXEL_UNET, base_channels=16, num_res_blocks=1, groups=4), epochs=4,
                               batch_size=64, lr=1e-3, ema_decay=0.999),
@@ -81,12 +84,13 @@ def profile_settings(profile: str) -> dict:
         # imputation batches of 500: guided imputation backpropagates through the U-Net, ~10 GB a process in bf16
         return dict(n_train=60000, n_gen=2000, n_impute=2000, n_steps=200, sampler=DEFAULT_SAMPLER, test_rate=0.5,
                     fill='zero', n_prob=1000, n_draws=10, gen_batch=2000, impute_batch=500, graphs=False,
+                    precision='bf16',
                     **GUIDANCE_DEFAULTS,
                     ddpm={**copy.deepcopy(DDPM_PAPER), 'epochs': 2, 'lr': 2e-4, 'ema_decay': 0.999, 'compile': False},
                     **ldmiss_settings(vae=dict(epochs=6), ldm=dict(epochs=6, lr=4e-4, ema_decay=0.999, compile=False)),
                     diffputer=dict(DIFFPUTER_DEFAULTS['quick']))
     return dict(n_train=60000, n_gen=10000, n_impute=10000, n_steps=1000, sampler=DEFAULT_SAMPLER, test_rate=0.5,
-                fill='zero', n_prob=1000, n_draws=10, gen_batch=2500, impute_batch=1000, graphs=False,
+                fill='zero', n_prob=1000, n_draws=10, gen_batch=2500, impute_batch=1000, graphs=False, precision='bf16',
                 **GUIDANCE_DEFAULTS,
                 ddpm=copy.deepcopy(DDPM_PAPER), **ldmiss_settings(), diffputer=dict(DIFFPUTER_DEFAULTS['paper']))
 
@@ -216,6 +220,7 @@ def check_settings(s: dict, image_shape=(1, 28, 28)) -> dict:
     if s['n_draws'] < 3:   # the fewest with a 50 % interval at positions k/(n+1)
         raise ValueError(f"setting n_draws must be at least 3 (a 50 % interval needs 3 draws), got {s['n_draws']}")
     check_choice('setting fill', s.get('fill', 'zero'), FILLS)
+    check_choice('setting precision', s.get('precision', 'fp32'), PRECISIONS)
     check_sampling_settings(s)
     try:
         with torch.device('meta'):
@@ -253,9 +258,11 @@ def settings_overrides(params: dict, settings: dict | None) -> dict:
         return {}
     base = flatten_settings(json.loads(json.dumps(profile_settings(params['profile']))))
     new = flatten_settings(json.loads(json.dumps(settings)))
-    return {k: new.get(k) for k in sorted(set(base) | set(new)) if base.get(k, ...) != new.get(k, ...)}
+    # a setting a run's record lacks was added after it: the run used its default, which the profile has
+    return {k: new[k] for k in sorted(new) if base.get(k, ...) != new[k]}
 
-NAMED_VARIANTS = ('fill',)   # a variant changing only one of these is named by it (`variants/fill-mean`), not a digest
+# a variant changing only one of these is named by it (`variants/fill-mean`), not a digest
+NAMED_VARIANTS = ('fill', 'precision')
 
 def run_key(params: dict, settings: dict | None = None) -> str:
     "The run's place among its profile, dataset and mechanism: `rate0.5/seed42`, a variant's `…/variants/<digest>`."

@@ -148,12 +148,12 @@ def score_from_eps(model,  # ε-network, called as `model(x, t)`
 
 def eps_score_fn(model,  # ε-network, called as `model(x, t)`
                  sde: VPSDE,
-                 amp: bool = False  # evaluate the network under bf16 autocast (CUDA only)
+                 amp: bool = False  # evaluate the network under bf16 autocast (on the device of `x`)
                 ):
-    "`score_from_eps`, optionally under bf16 autocast on CUDA, returning float32 scores."
+    "`score_from_eps`, optionally under bf16 autocast (CUDA or CPU), returning float32 scores."
     sf = score_from_eps(model, sde)
     if not amp: return sf
     def score_fn(x, t):
-        with torch.autocast('cuda', dtype=torch.bfloat16, cache_enabled=False):   # no cast cache: capturable
+        with torch.autocast(x.device.type, dtype=torch.bfloat16, cache_enabled=False):   # no cast cache: capturable
             return sf(x, t).float()
     return score_fn

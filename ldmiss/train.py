@@ -252,6 +252,7 @@ def fit_network(build: Callable[[], nn.Module],  # makes the network; called aft
                 *, name: str,  # names the checkpoint `<ckpt_dir>/<name>.pt`, the seeds and the progress bar
                 seed: int, ckpt_dir: str | Path | None = None, device=None,
                 graphs: bool = False,  # whole-step CUDA graphs (see `train`)
+                amp: bool | None = None,  # bf16 autocast (see `train`; default on for CUDA)
                 progress: bool = True) -> TrainResult:
     "Build a network with initial weights drawn from `(seed, name)` and train it with the options in `cfg` (resumable)."
     missing = [k for k in TRAIN_KEYS if k not in cfg]
@@ -261,4 +262,4 @@ def fit_network(build: Callable[[], nn.Module],  # makes the network; called aft
     return train(net, loss_fn, data, epochs=cfg['epochs'], batch_size=cfg['batch_size'], lr=cfg['lr'],
                  ema_decay=cfg['ema_decay'], ckpt_path=Path(ckpt_dir) / f'{name}.pt' if ckpt_dir is not None else None,
                  seed=stable_seed(seed, name), device=device, compile=cfg.get('compile', False), graphs=graphs,
-                 desc=name, progress=progress)
+                 amp=amp, desc=name, progress=progress)
