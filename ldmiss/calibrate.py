@@ -11,9 +11,10 @@ import torch
 from .core import check_choice, check_int
 
 # %% auto #0
-__all__ = ['SCORES', 'SPREAD_FLOOR', 'PROB_LEVELS', 'crps_ensemble', 'draw_mean_std', 'min_draws', 'check_level',
-           'draw_interval', 'conformal_scores', 'min_calibration', 'conformal_quantile', 'tie_split', 'Conformal',
-           'conformalize', 'hide_observed', 'draw_errors', 'raw_interval', 'probabilistic_scores', 'draws_table']
+__all__ = ['SCORES', 'SPREAD_FLOOR', 'PROB_LEVELS', 'crps_ensemble', 'as_float_tensor', 'like_input', 'draw_mean_std',
+           'min_draws', 'check_level', 'draw_interval', 'conformal_scores', 'min_calibration', 'conformal_quantile',
+           'tie_split', 'Conformal', 'conformalize', 'hide_observed', 'draw_errors', 'raw_interval',
+           'probabilistic_scores', 'draws_table']
 
 # %% ../nbs/16a_calibrate.ipynb #b3ead9b9
 def crps_ensemble(draws: torch.Tensor,  # [m, ...] draws of each entry
@@ -30,13 +31,13 @@ def crps_ensemble(draws: torch.Tensor,  # [m, ...] draws of each entry
     return (d - y).abs().mean(0) - (w * d.sort(0).values).sum(0) / m ** 2
 
 # %% ../nbs/16a_calibrate.ipynb #17b0c009
-def _as_tensor(a) -> torch.Tensor:
+def as_float_tensor(a) -> torch.Tensor:
     "A float tensor view of numpy or torch data."
     if torch.is_tensor(a) and a.is_floating_point():
         return a
     return torch.as_tensor(a).float()
 
-def _back(t: torch.Tensor, like):
+def like_input(t: torch.Tensor, like):
     "`t` as the kind of `like`: numpy with its dtype, or torch with its dtype and device."
     if torch.is_tensor(like):
         return t.to(device=like.device, dtype=like.dtype if like.is_floating_point() else t.dtype)
@@ -45,9 +46,9 @@ def _back(t: torch.Tensor, like):
 def draw_mean_std(draws  # [n_draws, ...] numpy or torch
                  ) -> tuple:
     "Per-entry mean and standard deviation (n−1; 0 for one draw) over the draws."
-    d = _as_tensor(draws)
+    d = as_float_tensor(draws)
     std = d.std(0) if len(d) > 1 else torch.zeros_like(d[0])
-    return _back(d.mean(0), draws), _back(std, draws)
+    return like_input(d.mean(0), draws), like_input(std, draws)
 
 def min_draws(level: float) -> int:
     "The fewest draws whose k/(n+1) positions reach the (1 ∓ level)/2 quantiles."
@@ -75,8 +76,9 @@ def draw_interval(draws,  # [n_draws, ...] numpy or torch
     """Per-entry (lower, upper) quantiles (1 ∓ level)/2 over the draws, at plotting positions k/(n+1)
     (covers an exchangeable truth with probability `level`)."""
     check_level(level, len(draws))
-    d = _as_tensor(draws).sort(0).values   # torch.quantile refuses inputs over 16M entries; a sort does not
-    return _back(_sorted_quantile(d, (1 - level) / 2), draws), _back(_sorted_quantile(d, (1 + level) / 2), draws)
+    d = as_float_tensor(draws).sort(0).values   # torch.quantile refuses inputs over 16M entries; a sort does not
+    lo, hi = _sorted_quantile(d, (1 - level) / 2), _sorted_quantile(d, (1 + level) / 2)
+    return like_input(lo, draws), like_input(hi, draws)
 
 # %% ../nbs/16a_calibrate.ipynb #8f3d0509
 SCORES = ('additive', 'scaled')
@@ -191,8 +193,8 @@ def raw_interval(draws,  # [n_draws, ...] numpy or torch
     n = len(draws)
     if n >= min_draws(level):
         return (*draw_interval(draws, level), level)
-    d = _as_tensor(draws)
-    return _back(d.min(0).values, draws), _back(d.max(0).values, draws), (n - 1) / (n + 1)
+    d = as_float_tensor(draws)
+    return like_input(d.min(0).values, draws), like_input(d.max(0).values, draws), (n - 1) / (n + 1)
 
 def probabilistic_scores(draws,  # [n_draws, N, C, H, W] completions (one draw: a deterministic method)
                          x,  # [N, C, H, W] the truth
@@ -201,7 +203,7 @@ def probabilistic_scores(draws,  # [n_draws, N, C, H, W] completions (one draw: 
                          levels=PROB_LEVELS) -> dict:
     """CRPS, draw-mean and single-draw MSE and spread over every image's missing pixels; per level, the raw and the
     split-conformal (additive; randomized at ties, and not) coverage and width on the images after `n_calibration`."""
-    draws, x = _as_tensor(draws).cpu(), _as_tensor(x).cpu()
+    draws, x = as_float_tensor(draws).cpu(), as_float_tensor(x).cpu()
     miss = ~torch.as_tensor(mask).cpu()
     if draws.ndim != x.ndim + 1 or draws.shape[1:] != x.shape or miss.shape != x.shape:
         raise ValueError(f'draws {tuple(draws.shape)} must be [n_draws, *x.shape] and mask like x {tuple(x.shape)}')

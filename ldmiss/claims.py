@@ -35,6 +35,11 @@ class Scores:
         "The mean over seeds."
         return float(np.mean(list(self.at(kind, method, metric, rate).values())))
 
+    def mean_where_scored(self, kind: str, method: str, metric: str, rate: float) -> float | None:
+        "The mean over seeds, or None where no run at `rate` or one without the score (a row added later)."
+        vals = [r[kind].get(method, {}).get(metric) for r in self.records if float(r['rate']) == rate]
+        return None if not vals or None in vals else float(np.mean(vals))
+
     def std(self, kind: str, method: str, metric: str, rate: float) -> float:
         "The standard deviation over seeds (population, as the figures' bands)."
         return float(np.std(list(self.at(kind, method, metric, rate).values())))
@@ -51,9 +56,7 @@ class Gate:
 
     def check(self, s: Scores) -> tuple:
         "(passed: True, False or None where a reference row is missing, the numbers) on the group's runs at rate 0."
-        def mean(task, method, metric):
-            vals = [r[task].get(method, {}).get(metric) for r in s.records if float(r['rate']) == 0.0]
-            return None if not vals or None in vals else float(np.mean(vals))
+        mean = lambda task, method, metric: s.mean_where_scored(task, method, metric, 0.0)
         if self.task == 'generation':
             iss, fid = mean('generation', self.method, 'is_mean'), mean('generation', self.method, 'fid')
             floor = mean('imputation', 'zero_fill', 'fid')

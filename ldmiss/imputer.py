@@ -12,6 +12,7 @@ import json
 import math
 import os
 import platform
+import secrets
 import shutil
 import tempfile
 import time
@@ -32,7 +33,8 @@ from .runs import (PROFILES, profile_settings, apply_overrides, check_sampling_s
 from .sampling import GUIDANCE_DEFAULTS, guidance_args
 from .experiment import Experiment
 from .calibrate import (SCORES, Conformal, conformalize, hide_observed, min_calibration, crps_ensemble,
-                              draw_mean_std, draw_interval, check_level, min_draws, draw_errors, _as_tensor, _back)
+                              draw_mean_std, draw_interval, check_level, min_draws, draw_errors, as_float_tensor,
+                              like_input)
 
 # %% auto #0
 __all__ = ['IMPUTER_SETTINGS', 'CALIBRATION_LEVELS', 'CALIBRATIONS', 'SAVE_FORMAT', 'WEIGHT_FILES', 'imputer_settings',
@@ -67,7 +69,7 @@ def interval_calibration(draws: torch.Tensor,  # [n_draws, N, C, H, W] imputatio
                          levels=CALIBRATION_LEVELS  # interval levels to score
                         ) -> dict:
     "Coverage and width of each level's draw interval on the missing pixels; the MSE of the draw mean and of one draw."
-    draws, x = _as_tensor(draws).cpu(), _as_tensor(x).cpu()
+    draws, x = as_float_tensor(draws).cpu(), as_float_tensor(x).cpu()
     miss = ~torch.as_tensor(mask).cpu()
     if draws.ndim != x.ndim + 1 or draws.shape[1:] != x.shape or miss.shape != x.shape:
         raise ValueError(f'draws {tuple(draws.shape)} must be [n_draws, *x.shape] and mask like x {tuple(x.shape)}')
@@ -268,7 +270,7 @@ class LDMissImputer:
             raise ValueError(f"no holdout calibration at level {level:g} (calibrated: {have}): call "
                              f"calibrate(X_complete, levels=[{level:g}]) first, or use calibration='observed'")
         if calibration != 'observed':
-            draws = _as_tensor(self.sample(X, n_draws, generator))
+            draws = as_float_tensor(self.sample(X, n_draws, generator))
             lo, hi = draw_interval(draws, level)
             if calibration == 'holdout':
                 lo, hi = self._widen(self.conformal[level], draws, lo, hi)
@@ -306,7 +308,7 @@ class LDMissImputer:
         if int(hidden.sum()) < max(min_calibration(v) for v in levels):
             raise ValueError(f'{int(hidden.sum())} masked pixels cannot calibrate a {max(levels):g} interval: '
                              'give more images or a higher rate')
-        draws = _as_tensor(self.sample(torch.where(hidden, torch.nan, x), n_draws, generator))
+        draws = as_float_tensor(self.sample(torch.where(hidden, torch.nan, x), n_draws, generator))
         mean, std = draw_mean_std(draws)
         for v in levels:
             lo, hi = draw_interval(draws, v)
@@ -438,7 +440,8 @@ def save_imputer(imputer: LDMissImputer, folder) -> Path:
     folder, hashes = Path(folder), {}
     _check_replaceable(folder)   # someone else's files are never overwritten
     folder.parent.mkdir(parents=True, exist_ok=True)
-    new = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f'.{folder.name}.saving-'))
+    new = folder.parent / f'.{folder.name}.saving-{secrets.token_hex(6)}'
+    new.mkdir()   # a normal folder's permissions, unlike mkdtemp's 0700
     try:
         for name, net in zip(WEIGHT_FILES, (imputer.model.vae, imputer.model.net)):
             blob = _weight_bytes(net)
@@ -451,17 +454,11 @@ def save_imputer(imputer: LDMissImputer, folder) -> Path:
         if imputer.conformal:   # `calibrate`'s widening per level, vouched for by the record's hash like the rest
             rec['calibration'] = {f'{v:g}': dict(kind=c.kind, q=c.q, n=c.n) for v, c in imputer.conformal.items()}
         atomic_write_json(new / 'imputer.json', {**rec, 'record_sha256': _record_hash(rec)})
-        os.chmod(new, 0o777 & ~_umask())   # mkdtemp makes 0700 folders; the saved one gets a normal folder's
         _swap_in(new, folder)
     finally:
         if new.exists():
             shutil.rmtree(new)
     return folder / 'imputer.json'
-
-def _umask() -> int:
-    "The process's umask."
-    mask = os.umask(0); os.umask(mask)
-    return mask
 
 # %% ../nbs/17_imputer.ipynb #17b0c027
 def _build_model(settings: dict, image_shape, blobs: dict) -> LDMissFit:
@@ -534,7 +531,7 @@ def calibration_study(exp: Experiment,  # a run; its LDMiss stage is loaded from
     secs = time.perf_counter() - start
     # calibration from the images themselves: a second set of draws with a fraction of the observed pixels hidden too
     seen, hidden = hide_observed(m, hide, torch.Generator().manual_seed(stable_seed(exp.params['seed'], 'hide')))
-    cal_draws = _as_tensor(imp.sample(torch.where(seen, x, torch.nan), n_draws))
+    cal_draws = as_float_tensor(imp.sample(torch.where(seen, x, torch.nan), n_draws))
     calibrated = {kind: _calibrated_rows(cal_draws, x, hidden, ~m, calibrated_levels, kind) for kind in SCORES}
     record = dict(params=exp.params, settings=imp.settings, overrides=imp.overrides,
                   test_rate=exp.settings['test_rate'], device=str(exp.device), n_images=n, seconds=round(secs, 2),
