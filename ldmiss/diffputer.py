@@ -428,6 +428,9 @@ def fit_diffputer(x_obs: torch.Tensor,  # incomplete training data [N, ...] in [
 DIFFPUTER_DEFAULTS = {
     'smoke': dict(em_iters=2, epochs_per_m=5, k_draws=2, n_steps=10, n_resample=2, lr=1e-3, batch_size=128, width=64,
                   use_ema=False, ema_decay=0.999, sample_batch=8192),
+    # cpu: the MLP of the paper profile; 2 M-steps of 30 epochs and one-draw E-steps fill the pixel DDPM's training time
+    'cpu': dict(em_iters=2, epochs_per_m=30, k_draws=1, n_steps=25, n_resample=3, lr=5e-4, batch_size=256, width=1024,
+                use_ema=True, ema_decay=0.999, sample_batch=10_000),
     'quick': dict(em_iters=3, epochs_per_m=30, k_draws=3, n_steps=25, n_resample=3, lr=5e-4, batch_size=512, width=1024,
                   use_ema=True, ema_decay=0.999, sample_batch=50_000),
     'paper': dict(em_iters=5, epochs_per_m=250, k_draws=5, n_steps=50, n_resample=4, lr=5e-4, batch_size=1024,

@@ -21,14 +21,16 @@ from .sampling import DEFAULT_SAMPLER, GUIDANCE_DEFAULTS, check_sampler, check_g
 from .methods import GENERATION_METHODS, IMPUTATION_METHODS
 
 # %% auto #0
-__all__ = ['PROFILES', 'PRECISIONS', 'DDPM_PAPER', 'DATASET_SIZES', 'POSITIVE', 'NAMED_VARIANTS', 'GEN_FIELDS',
-           'IMP_FIELDS', 'resolve_profile', 'check_params', 'profile_settings', 'flatten_settings', 'parse_value',
-           'parse_overrides', 'apply_overrides', 'check_sampling_settings', 'check_settings', 'settings_digest',
-           'settings_diff', 'runs_root', 'settings_overrides', 'run_key', 'run_name', 'figures_dir', 'run_dir_for',
-           'run_lock', 'git_state', 'environment_info', 'run_config', 'write_config', 'metrics_complete']
+__all__ = ['PROFILES', 'CPU_PROFILES', 'PRECISIONS', 'CPU_EPOCHS', 'CPU_N_PROB', 'DDPM_PAPER', 'DATASET_SIZES',
+           'POSITIVE', 'NAMED_VARIANTS', 'GEN_FIELDS', 'IMP_FIELDS', 'resolve_profile', 'check_params',
+           'profile_settings', 'flatten_settings', 'parse_value', 'parse_overrides', 'apply_overrides',
+           'check_sampling_settings', 'check_settings', 'settings_digest', 'settings_diff', 'runs_root',
+           'settings_overrides', 'run_key', 'run_name', 'figures_dir', 'run_dir_for', 'run_lock', 'git_state',
+           'environment_info', 'run_config', 'write_config', 'metrics_complete']
 
 # %% ../nbs/11_runs.ipynb #5aed491f
-PROFILES = ('smoke', 'quick', 'paper')
+PROFILES = ('smoke', 'cpu', 'quick', 'paper')
+CPU_PROFILES = ('smoke', 'cpu')   # sized for two CPU cores: a run takes minutes, not hours
 
 def resolve_profile(profile: str) -> str:
     "`auto` → `paper` with CUDA, `smoke` without; any other name must be a known profile."
@@ -62,10 +64,11 @@ def check_params(dataset: str, mechanism: str, rate, seed, profile: str) -> dict
 # %% ../nbs/11_runs.ipynb #358fd9fe
 # a run's `precision`: every network in float32, or under bf16 autocast (weights, optimiser, EMA, loss and SDE in fp32)
 PRECISIONS = ('fp32', 'bf16')
+CPU_EPOCHS, CPU_N_PROB = 10, 50   # the cpu profile's epochs of every network; its test images drawn n_draws times
 DDPM_PAPER = dict(unet=dict(PIXEL_UNET), epochs=50, batch_size=256, lr=1.96e-5, ema_decay=0.9999, compile=True)
 
 def profile_settings(profile: str) -> dict:
-    "Every size and hyper-parameter of a profile (`smoke`, `quick`, `paper`), as plain JSON-able data."
+    "Every size and hyper-parameter of a profile (`PROFILES`), as plain JSON-able data."
     profile = resolve_profile(profile)
     if profile == 'smoke':
         return dict(n_train=2000, n_gen=200, n_impute=200, n_steps=50, sampler=DEFAULT_SAMPLER, test_rate=0.5,
@@ -79,6 +82,13 @@ def profile_settings(profile: str) -> dict:
                     ldm=dict(unet=small_config(LATENT_UNET, base_channels=32, num_res_blocks=1, groups=8), epochs=15,
                              batch_size=64, lr=1e-3, ema_decay=0.999),
                     diffputer=dict(DIFFPUTER_DEFAULTS['smoke']))
+    if profile == 'cpu':   # smoke's networks, learning rates and batches; sizes chosen on the pilot (see below)
+        s = profile_settings('smoke')
+        s.update(n_train=10_000, n_gen=1000, n_impute=1000, n_prob=CPU_N_PROB, gen_batch=500, impute_batch=500,
+                 precision='bf16', diffputer=dict(DIFFPUTER_DEFAULTS['cpu']))
+        for net in ('ddpm', 'vae', 'ldm'):   # the same images for the same epochs, as in the paper
+            s[net]['epochs'] = CPU_EPOCHS
+        return s
     if profile == 'quick':
         # a few epochs train faster uncompiled: torch.compile's first pass (~75 s, pixel net) outlasts what it saves;
         # imputation batches of 500: guided imputation backpropagates through the U-Net, ~10 GB a process in bf16

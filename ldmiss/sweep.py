@@ -14,7 +14,7 @@ except ImportError:
     submitit = None
 from .core import project_root, check_int, check_choice, get_device, device_name, atomic_write_json
 from .runs import check_params, profile_settings, apply_overrides, parse_overrides, run_key, run_dir_for
-from .runs import resolve_profile, run_lock
+from .runs import resolve_profile, run_lock, CPU_PROFILES
 from .runs import runs_root, metrics_complete
 from .sampling import DEFAULT_SAMPLER
 from .experiment import run_experiment, run_digest
@@ -546,7 +546,7 @@ def _status(path: Path, prog: str) -> int:
 def _refuse_hours_on_cpu(profile: str, executor, settings: dict | None = None) -> None:
     "Raise `ValueError` where runs of `profile` (quick, paper) would go to this machine's CPU, which takes hours."
     p = resolve_profile(profile)
-    if executor == 'local' and p != 'smoke' and get_device().type == 'cpu':
+    if executor == 'local' and p not in CPU_PROFILES and get_device().type == 'cpu':
         bench = project_root() / 'runs' / 'bench' / 'bench.json'
         proj = _projection(settings or profile_settings(p), get_device(), bench)
         hours = proj.removeprefix('projected: ') if ' h on ' in proj else 'many hours'   # a CPU benchmark's, if any
