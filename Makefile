@@ -40,7 +40,7 @@ ACCOUNT ?=
 SBATCH ?=
 NO_SUBMIT ?=
 
-.PHONY: help env fashion-data test test-slow run sweep sweep-status figures rescore readme docs docs-check nfe calibration bench gpu-wheels export clean-cache clean-venv
+.PHONY: help env fashion-data test test-slow run sweep sweep-status figures rescore readme docs docs-check nfe calibration bench bench-cpu gpu-wheels export clean-cache clean-venv
 .DEFAULT_GOAL := help
 
 # A bare `make` lists the targets: the lines below marked `## ` (nothing is installed or run).
@@ -172,6 +172,10 @@ calibration: env  ## coverage of every method's intervals, LDMiss's in depth, fo
 # graph replay checked against eager, and the projected GPU-hours; one JSON line on stdout, the summary table on stderr.
 bench: env  ## throughput of the networks in every variant, projected GPU-hours (runs/bench/bench.json)
 	$(PY) -m ldmiss.bench --out runs/bench/bench.json
+
+# The cpu profile's networks on this CPU: fp32, channels-last, bf16, both, compiled; ratios to fp32 and the best over a run.
+bench-cpu: env  ## CPU throughput of the cpu profile's networks in every precision / layout / compile variant (runs/bench/bench_cpu.json)
+	$(PY) -m ldmiss.bench --profile cpu --out runs/bench/bench_cpu.json
 
 # What a bare GPU machine (Python 3.12 with PyTorch, numpy, scipy, tqdm, python-dateutil; no Jupyter) lacks for
 # .ci/gpu_check.sh to execute nbs/run.ipynb there: papermill, ipykernel and what they need, at requirements.lock's

@@ -4,7 +4,7 @@
 
 # %% ../nbs/14_bench.ipynb #370efeca
 from __future__ import annotations
-import argparse, copy, json, math, statistics, sys, time
+import argparse, copy, json, math, os, statistics, sys, time
 import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
@@ -17,16 +17,18 @@ from .train import train, WARM_STEPS
 from .sampling import sample, impute_guided, impute_replacement
 from .vae import VAE, VAE_CONFIGS, vae_loss
 from .ldm import impute_ldm
+from .diffputer import EDMPrecond, MLPDenoiser, edm_loss
 from .runs import profile_settings, apply_overrides
 from .methods import METHODS, method_names, models_for, stage_name
 
 # %% auto #0
 __all__ = ['BENCH_PROFILES', 'SAMPLE_METHODS', 'IMPUTE_METHODS', 'TRAIN_NETS', 'SECTIONS', 'RATE_KEYS', 'VARIANTS',
-           'PAPER_PROTOCOL', 'BENCH_TARGETS', 'QUICK_RUN_EXCLUDES', 'bench_settings', 'check_bench_settings',
-           'bench_data', 'bench_losses', 'timed', 'measure_rate', 'naive_train_rate', 'variant_options',
-           'trainer_rates', 'rel_diff', 'train_agreement', 'agreement', 'score_for', 'sampling_rates',
-           'imputation_rates', 'project_gpu_hours', 'project_run_seconds', 'run_variant', 'bench_rates',
-           'bench_call_seconds', 'bench_startup', 'training_rates', 'bench', 'summary', 'main']
+           'PAPER_PROTOCOL', 'BENCH_TARGETS', 'QUICK_RUN_EXCLUDES', 'CPU_VARIANTS', 'CPU_NETS', 'bench_settings',
+           'check_bench_settings', 'bench_data', 'bench_losses', 'timed', 'measure_rate', 'naive_train_rate',
+           'variant_options', 'trainer_rates', 'rel_diff', 'train_agreement', 'agreement', 'score_for',
+           'sampling_rates', 'imputation_rates', 'project_gpu_hours', 'project_run_seconds', 'run_variant',
+           'bench_rates', 'bench_call_seconds', 'bench_startup', 'training_rates', 'bench', 'summary', 'cpu_options',
+           'cpu_bench_settings', 'cpu_threads', 'bench_cpu', 'cpu_summary', 'main']
 
 # %% ../nbs/14_bench.ipynb #bd34b779
 BENCH_PROFILES = ('full', 'smoke')
@@ -521,27 +523,166 @@ def summary(result: dict) -> str:
         "\n\n(best: the fastest variant of each figure, not every combination of which a run's settings reach; "
         f"startups paid with a compile cache of {files} files at the start)")
 
+# %% ../nbs/14_bench.ipynb #c0a1b2c4
+CPU_VARIANTS = ('fp32', 'channels_last', 'bf16', 'bf16+channels_last', 'compile', 'bf16+compile')
+CPU_NETS = TRAIN_NETS + ('diffputer',)   # DiffPuter's MLP trains too (flat input: no channels-last variant)
+
+def cpu_options(variant: str) -> dict:
+    "The `amp`, `channels_last` and `compile` flags of a CPU variant (`CPU_VARIANTS`)."
+    check_choice('CPU variant', variant, CPU_VARIANTS)
+    return dict(amp='bf16' in variant, channels_last='channels_last' in variant, compile='compile' in variant)
+
+def cpu_bench_settings(profile: str = 'cpu',  # the run profile whose networks, batches and sizes are measured
+                       steps: int = 30,  # timed training steps of each variant
+                       batch: int = 250,  # images per sampler call (a run's: `gen_batch`, `impute_batch`)
+                       variants=CPU_VARIANTS) -> dict:
+    "What the CPU benchmark measures: a run profile's networks and batches, and how long, as JSON data."
+    s = profile_settings(profile)
+    d = s['diffputer']
+    return dict(profile=profile, variants=list(variants), train_steps=steps, sampler_batch=batch, sampler_steps=3,
+                repeats=2, nets=dict(ddpm=dict(s['ddpm']['unet']), vae=dict(s['vae']['net']), ldm=dict(s['ldm']['unet']),
+                                     diffputer=dict(width=d['width'])),
+                train_batch={n: (d if n == 'diffputer' else s[n])['batch_size'] for n in CPU_NETS},
+                run=dict(n_train=s['n_train'], n_gen=s['n_gen'], n_impute=s['n_impute'], n_steps=s['n_steps'],
+                         epochs={n: s[n]['epochs'] for n in TRAIN_NETS} | dict(diffputer=d['em_iters'] * d['epochs_per_m'])))
+
+# %% ../nbs/14_bench.ipynb #c0a1b2c5
+def _cpu_builders(s: dict) -> dict:
+    "A fresh network of each name in `CPU_NETS`."
+    return dict(**_builders(s), diffputer=lambda: EDMPrecond(MLPDenoiser(784, s['nets']['diffputer']['width'])))
+
+def _applies(net: str, variant: str) -> bool:
+    "Whether `variant` means anything for `net` (channels-last is a layout of image tensors; the MLP has none)."
+    return not (net == 'diffputer' and 'channels_last' in variant)
+
+def _cpu_train(s: dict, seed: int, say) -> dict:
+    "Training images/s and startup seconds of every network in every variant, from the same weights and batches."
+    data, losses, build = bench_data(max(s['train_batch'].values()) * _epoch_steps(s['train_steps'])), \
+        bench_losses(VPSDE()), _cpu_builders(s)
+    data['diffputer'] = (to_net(data['vae'][0]).flatten(1),)
+    losses['diffputer'] = lambda model, batch, g: edm_loss(model, batch[0], g)
+    out = {}
+    for net in CPU_NETS:
+        for v in (v for v in s['variants'] if _applies(net, v)):
+            torch.manual_seed(seed)
+            r = train(build[net](), losses[net], data[net], epochs=2, batch_size=s['train_batch'][net], lr=1e-4,
+                      seed=seed, device='cpu', max_steps_per_epoch=_epoch_steps(s['train_steps']), progress=False,
+                      **cpu_options(v))
+            out.setdefault(net, {})[v] = dict(rate=r.images_per_sec, startup_seconds=r.startup_seconds)
+            say(f'  train {net} {v}: {r.images_per_sec:,.0f} images/s, startup {r.startup_seconds:.1f} s')
+    return out
+
+# %% ../nbs/14_bench.ipynb #c0a1b2c6
+def _cpu_net(net: nn.Module, variant: str, compile: bool = True) -> nn.Module:
+    "A copy of `net` for sampling in the variant's memory format, compiled where the variant says (and `compile`)."
+    o = cpu_options(variant)
+    net = copy.deepcopy(net).eval().requires_grad_(False)
+    if o['channels_last']: net = net.to(memory_format=torch.channels_last)
+    return compiled(net, dynamic=False) if (o['compile'] and compile) else net
+
+def _cpu_sampling(s: dict, seed: int, say) -> dict:
+    "Network evaluations × images / s of every sampler a run uses to generate and to impute, in every variant."
+    sde, b, cpu = VPSDE(), s['sampler_batch'], torch.device('cpu')
+    torch.manual_seed(seed)
+    nets = {n: build() for n, build in _builders(s).items()}
+    g = torch.Generator().manual_seed(seed)
+    x = to_unit(torch.randint(0, 256, (b, 1, 28, 28), generator=g, dtype=torch.uint8))
+    m, c, out = mcar_mask(x.shape, 0.5, generator=g), dict(batch=b, warmup=2), {}
+    for section, names in (('sample', SAMPLE_METHODS), ('impute', IMPUTE_METHODS)):
+        for name in names:
+            net = METHODS[name].model
+            for v in s['variants']:
+                sf = eps_score_fn(_cpu_net(nets[net], v), sde, amp=cpu_options(v)['amp'])
+                if section == 'sample':
+                    call = lambda n, gen: sample(sf, sde, _shape(s['nets'][net], b), n_steps=n, generator=gen, device=cpu)
+                else:   # the decoder LDMiss guides through: the same layout, not compiled
+                    imp = _imputer(name, _cpu_net(nets['vae'], v, compile=False), x, m)
+                    call = lambda n, gen: imp(sf, sde, n_steps=n, generator=gen)
+                r = _measure(call, c, s['sampler_steps'], s, cpu, seed)[0]
+                out.setdefault(section, {}).setdefault(name, {})[v] = dict(rate=r['rate'],
+                                                                           startup_seconds=r['startup_seconds'])
+                say(f"  {section} {name} {v}: {r['rate']:,.0f} evaluations x images/s, startup {r['startup_seconds']:.1f} s")
+    return out
+
+# %% ../nbs/14_bench.ipynb #c0a1b2c7
+def _run_work(s: dict, section: str, name: str) -> float:
+    "What one run of the profile does of a figure's work: images × epochs (training), images × sampler steps."
+    r = s['run']
+    if section == 'train': return r['epochs'][name] * r['n_train']
+    return (r['n_gen'] if section == 'sample' else r['n_impute']) * r['n_steps']
+
+def _cpu_figures(raw: dict, s: dict) -> dict:
+    "Each figure's variants with their ratio to fp32 and the seconds a run spends in them, startup included; the best."
+    out = {}
+    for section, figs in raw.items():
+        for name, vs in figs.items():
+            work = _run_work(s, section, name)
+            for d in vs.values():
+                d.update(ratio=d['rate'] / vs['fp32']['rate'], run_seconds=work / d['rate'] + d['startup_seconds'])
+            best = min(vs, key=lambda v: vs[v]['run_seconds'])   # over a whole run: compiling must pay for itself
+            out.setdefault(section, {})[name] = dict(variants=vs, best=best, best_ratio=vs[best]['ratio'],
+                                                     fastest=max(vs, key=lambda v: vs[v]['rate']))
+    return out
+
+def cpu_threads() -> dict:
+    "How many threads torch computes with here, what set them, and the CPU's vector instructions."
+    env = {k: os.environ.get(k) for k in ('OMP_NUM_THREADS', 'MKL_NUM_THREADS')}
+    return dict(intra_op=torch.get_num_threads(), inter_op=torch.get_num_interop_threads(),
+                cores_usable=len(os.sched_getaffinity(0)), cpu_count=os.cpu_count(), env=env,
+                capability=torch.backends.cpu.get_cpu_capability())
+
+def bench_cpu(profile: str = 'cpu',  # the run profile whose networks are measured (`cpu`; `smoke` for a test)
+              settings: dict | None = None,  # default: `cpu_bench_settings(profile)`
+              seed: int = 0, log=None) -> dict:
+    "Training, sampling and imputation throughput on the CPU in every variant of `CPU_VARIANTS`, as ratios to fp32."
+    s = copy.deepcopy(settings) if settings is not None else cpu_bench_settings(profile)
+    for v in s['variants']: cpu_options(v)
+    if 'fp32' not in s['variants']: raise ValueError("the CPU variants must include 'fp32', the baseline of the ratios")
+    say, t0 = log or (lambda m: None), time.perf_counter()
+    say(f"ldmiss.bench: profile {s['profile']} on {device_name(torch.device('cpu'))}, torch {torch.__version__}, "
+        f"{torch.get_num_threads()} threads")
+    use_compile_cache()
+    raw = dict(train=_cpu_train(s, seed, say), **_cpu_sampling(s, seed, say))
+    return dict(profile=s['profile'], device=device_name(torch.device('cpu')), device_type='cpu',
+                torch=torch.__version__, threads=cpu_threads(), **_cpu_figures(raw, s), settings=s,
+                wall_s=time.perf_counter() - t0)
+
+def cpu_summary(result: dict) -> str:
+    "The CPU benchmark as a markdown table: each figure's rate in fp32 and every variant's ratio to it, the best."
+    vs = result['settings']['variants']
+    rows = ['| figure | fp32 (per s) | ' + ' | '.join(vs[1:]) + ' | best over a run |', '|---' * (len(vs) + 2) + '|']
+    for section in ('train', 'sample', 'impute'):
+        for name, f in result[section].items():
+            cell = lambda v: f"{f['variants'][v]['ratio']:.2f}×" if v in f['variants'] else '—'
+            rows.append(f"| {section} {name} | {f['variants']['fp32']['rate']:,.0f} | "
+                        + ' | '.join(cell(v) for v in vs[1:]) + f" | {f['best']} ({f['best_ratio']:.2f}×) |")
+    return '\n'.join(rows)
+
 # %% ../nbs/14_bench.ipynb #8f972ddd
 def main(argv=None) -> int:
     "Command line: run `bench`, print its result as one JSON line (also written to `--out`), its summary on stderr."
     ap = argparse.ArgumentParser(prog='python -m ldmiss.bench', description='Throughput of the ldmiss networks (every '
                                  'variant and naive), graph replay checked against eager, and the projected GPU-hours; '
                                  'prints one JSON line.')
-    ap.add_argument('--profile', choices=BENCH_PROFILES, default='full',
-                    help='full: Table 1 networks; smoke: tiny, CPU, seconds')
+    ap.add_argument('--profile', choices=BENCH_PROFILES + ('cpu',), default='full',
+                    help='full: Table 1 networks; smoke: tiny, CPU, seconds; cpu: the cpu run profile on this CPU, '
+                    'every precision, memory format and compile variant')
     ap.add_argument('--device', default=None, help='torch device (default: CUDA if available, else CPU)')
     ap.add_argument('--out', default=None, help='also write the result to this JSON file (atomically)')
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--quiet', action='store_true', help='no progress lines or summary on stderr')
     a = ap.parse_args(argv)
     log = None if a.quiet else (lambda m: print(m, file=sys.stderr, flush=True))
-    res = bench(a.profile, device=a.device, seed=a.seed, log=log)
+    if a.profile == 'cpu' and a.device not in (None, 'cpu'):
+        ap.error(f'--profile cpu measures the CPU, not {a.device}')
+    res = bench_cpu(seed=a.seed, log=log) if a.profile == 'cpu' else bench(a.profile, device=a.device, seed=a.seed, log=log)
     if a.out:
         atomic_write_json(a.out, res)
     if log:
-        log(f"\n{res['device']}, torch {res['torch']}, {res['wall_s']:.0f} s\n{summary(res)}")
+        table = cpu_summary(res) if a.profile == 'cpu' else summary(res)
+        log(f"\n{res['device']}, torch {res['torch']}, {res['wall_s']:.0f} s\n{table}")
     print(json.dumps(res), flush=True)
-    return 0 if res['graphs_vs_eager']['ok'] is not False else 1
+    return 0 if res.get('graphs_vs_eager', {}).get('ok') is not False else 1
 
 # %% ../nbs/14_bench.ipynb #c616ab60
 #| eval: false

@@ -180,7 +180,7 @@ def train(model: nn.Module,
           ckpt_path: str | Path | None = None,  # checkpoint written after every epoch; resumed from if present
           seed: int = 0,
           device=None,        # default: CUDA if available, else CPU
-          compile: bool = False,  # torch.compile the network used for the loss (CUDA only)
+          compile: bool = False,  # torch.compile the network used for the loss (inductor; on the CPU it builds C++)
           graphs: bool = False,  # replay each whole step as one CUDA graph (CUDA only; the CPU runs the step eagerly)
           amp: bool | None = None,  # bf16 autocast; default on for CUDA
           channels_last: bool | None = None,  # default on for CUDA
@@ -209,7 +209,7 @@ def train(model: nn.Module,
     n = len(data[0])
     bs = min(batch_size, n)
     steps = n // bs if max_steps_per_epoch is None else min(n // bs, max_steps_per_epoch)
-    fwd = compiled(model) if (compile and cuda) else model
+    fwd = compiled(model) if compile else model
     # static buffers of the step: the epoch's batch order, the step index, the step losses, the generator
     order, at = torch.empty(steps, bs, dtype=torch.long, device=dev), torch.zeros(1, dtype=torch.long, device=dev)
     step_losses, gen = torch.zeros(steps, device=dev), torch.Generator(dev)
@@ -261,5 +261,6 @@ def fit_network(build: Callable[[], nn.Module],  # makes the network; called aft
     net = build()
     return train(net, loss_fn, data, epochs=cfg['epochs'], batch_size=cfg['batch_size'], lr=cfg['lr'],
                  ema_decay=cfg['ema_decay'], ckpt_path=Path(ckpt_dir) / f'{name}.pt' if ckpt_dir is not None else None,
-                 seed=stable_seed(seed, name), device=device, compile=cfg.get('compile', False), graphs=graphs,
+                 seed=stable_seed(seed, name), device=device, graphs=graphs,
+                 compile=cfg.get('compile', False) and get_device(device).type == 'cuda',   # a run: CUDA only (14_bench)
                  amp=amp, desc=name, progress=progress)
