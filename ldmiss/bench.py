@@ -5,11 +5,12 @@
 # %% ../nbs/14_bench.ipynb #370efeca
 from __future__ import annotations
 import argparse, copy, json, math, os, statistics, sys, time
+from pathlib import Path
 import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 from .core import get_device, device_name, atomic_write_json, to_unit, to_net, check_int, check_choice
-from .core import sync_device, compiled, use_compile_cache
+from .core import sync_device, compiled, use_compile_cache, atomic_write_bytes
 from .masks import mcar_mask, zero_impute
 from .sde import VPSDE, denoising_batch_loss, missdiff_batch_loss, score_from_eps, eps_score_fn
 from .unet import UNet, PIXEL_UNET, LATENT_UNET, small_config
@@ -186,8 +187,8 @@ def variant_options(variant: str) -> dict:
     return dict(compile='compile' in variant, graphs='graphs' in variant)
 
 def _fresh_compile(variant: str, dev: torch.device) -> None:
-    "Before a compiling variant on CUDA, forget what earlier variants compiled here, so each pays its own startup."
-    if dev.type == 'cuda' and 'compile' in variant:
+    "Before a compiling variant, forget what earlier variants compiled here, so each pays its own startup."
+    if 'compile' in variant:   # (and dynamo's limit of 8 recompilations is never reached, which falls back to eager)
         torch._dynamo.reset()
 
 def trainer_rates(build, loss_fn, data: tuple, *, variants, batch_size: int, lr: float, steps: int, device,
@@ -564,6 +565,7 @@ def _cpu_train(s: dict, seed: int, say) -> dict:
     out = {}
     for net in CPU_NETS:
         for v in (v for v in s['variants'] if _applies(net, v)):
+            _fresh_compile(v, torch.device('cpu'))
             torch.manual_seed(seed)
             r = train(build[net](), losses[net], data[net], epochs=2, batch_size=s['train_batch'][net], lr=1e-4,
                       seed=seed, device='cpu', max_steps_per_epoch=_epoch_steps(s['train_steps']), progress=False,
@@ -592,6 +594,7 @@ def _cpu_sampling(s: dict, seed: int, say) -> dict:
         for name in names:
             net = METHODS[name].model
             for v in s['variants']:
+                _fresh_compile(v, cpu)
                 sf = eps_score_fn(_cpu_net(nets[net], v), sde, amp=cpu_options(v)['amp'])
                 if section == 'sample':
                     call = lambda n, gen: sample(sf, sde, _shape(s['nets'][net], b), n_steps=n, generator=gen, device=cpu)
@@ -660,7 +663,7 @@ def cpu_summary(result: dict) -> str:
 
 # %% ../nbs/14_bench.ipynb #8f972ddd
 def main(argv=None) -> int:
-    "Command line: run `bench`, print its result as one JSON line (also written to `--out`), its summary on stderr."
+    "Command line: run `bench`, print its result as one JSON line (also written to `--out`, its table beside it as .md)."
     ap = argparse.ArgumentParser(prog='python -m ldmiss.bench', description='Throughput of the ldmiss networks (every '
                                  'variant and naive), graph replay checked against eager, and the projected GPU-hours; '
                                  'prints one JSON line.')
@@ -676,10 +679,11 @@ def main(argv=None) -> int:
     if a.profile == 'cpu' and a.device not in (None, 'cpu'):
         ap.error(f'--profile cpu measures the CPU, not {a.device}')
     res = bench_cpu(seed=a.seed, log=log) if a.profile == 'cpu' else bench(a.profile, device=a.device, seed=a.seed, log=log)
-    if a.out:
+    table = cpu_summary(res) if a.profile == 'cpu' else summary(res)
+    if a.out:   # the JSON, and its table beside it for the README (`make readme`)
         atomic_write_json(a.out, res)
+        atomic_write_bytes(Path(a.out).with_suffix('.md'), (table + '\n').encode())
     if log:
-        table = cpu_summary(res) if a.profile == 'cpu' else summary(res)
         log(f"\n{res['device']}, torch {res['torch']}, {res['wall_s']:.0f} s\n{table}")
     print(json.dumps(res), flush=True)
     return 0 if res.get('graphs_vs_eager', {}).get('ok') is not False else 1
