@@ -21,8 +21,8 @@ from .sampling import DEFAULT_SAMPLER, GUIDANCE_DEFAULTS, check_sampler, check_g
 from .methods import GENERATION_METHODS, IMPUTATION_METHODS
 
 # %% auto #0
-__all__ = ['PROFILES', 'CPU_PROFILES', 'PRECISIONS', 'CPU_EPOCHS', 'CPU_N_PROB', 'DDPM_PAPER', 'DATASET_SIZES',
-           'POSITIVE', 'NAMED_VARIANTS', 'GEN_FIELDS', 'IMP_FIELDS', 'resolve_profile', 'check_params',
+__all__ = ['PROFILES', 'CPU_PROFILES', 'PRECISIONS', 'QUICK_EPOCHS', 'CPU_EPOCHS', 'CPU_N_PROB', 'DDPM_PAPER',
+           'DATASET_SIZES', 'POSITIVE', 'NAMED_VARIANTS', 'GEN_FIELDS', 'IMP_FIELDS', 'resolve_profile', 'check_params',
            'profile_settings', 'flatten_settings', 'parse_value', 'parse_overrides', 'apply_overrides',
            'check_sampling_settings', 'check_settings', 'settings_digest', 'settings_diff', 'runs_root',
            'settings_overrides', 'run_key', 'run_name', 'figures_dir', 'run_dir_for', 'run_lock', 'git_state',
@@ -64,6 +64,7 @@ def check_params(dataset: str, mechanism: str, rate, seed, profile: str) -> dict
 # %% ../nbs/11_runs.ipynb #358fd9fe
 # a run's `precision`: every network in float32, or under bf16 autocast (weights, optimiser, EMA, loss and SDE in fp32)
 PRECISIONS = ('fp32', 'bf16')
+QUICK_EPOCHS = 6   # the quick profile's epochs of every network (a GPU run of a few minutes)
 CPU_EPOCHS, CPU_N_PROB = 10, 50   # the cpu profile's epochs of every network; its test images drawn n_draws times
 DDPM_PAPER = dict(unet=dict(PIXEL_UNET), epochs=50, batch_size=256, lr=1.96e-5, ema_decay=0.9999, compile=True)
 
@@ -96,8 +97,10 @@ def profile_settings(profile: str) -> dict:
                     fill='zero', n_prob=1000, n_draws=10, gen_batch=2000, impute_batch=500, graphs=False,
                     precision='bf16',
                     **GUIDANCE_DEFAULTS,
-                    ddpm={**copy.deepcopy(DDPM_PAPER), 'epochs': 2, 'lr': 2e-4, 'ema_decay': 0.999, 'compile': False},
-                    **ldmiss_settings(vae=dict(epochs=6), ldm=dict(epochs=6, lr=4e-4, ema_decay=0.999, compile=False)),
+                    ddpm={**copy.deepcopy(DDPM_PAPER), 'epochs': QUICK_EPOCHS, 'lr': 2e-4, 'ema_decay': 0.999,
+                          'compile': False},
+                    **ldmiss_settings(vae=dict(epochs=QUICK_EPOCHS),
+                                      ldm=dict(epochs=QUICK_EPOCHS, lr=4e-4, ema_decay=0.999, compile=False)),
                     diffputer=dict(DIFFPUTER_DEFAULTS['quick']))
     return dict(n_train=60000, n_gen=10000, n_impute=10000, n_steps=1000, sampler=DEFAULT_SAMPLER, test_rate=0.5,
                 fill='zero', n_prob=1000, n_draws=10, gen_batch=2500, impute_batch=1000, graphs=False, precision='bf16',
