@@ -14,7 +14,7 @@ from .runs import git_state
 from .experiment import Experiment
 
 # %% auto #0
-__all__ = ['NFE_GENERATION', 'NFE_IMPUTATION', 'NFES', 'nfe_grid', 'check_trained', 'nfe_study']
+__all__ = ['NFE_GENERATION', 'NFE_IMPUTATION', 'NFES', 'nfe_grid', 'check_trained', 'nfe_images', 'nfe_study']
 
 # %% ../nbs/15_nfe.ipynb #3c1a9e75
 NFE_GENERATION = method_names('generation', sampler=True)   # the diffusion models' generation methods (of `METHODS`;
@@ -58,6 +58,17 @@ def _tasks(exp: Experiment, sampler: str) -> tuple:
     tasks = ('generation', 'imputation') if SAMPLERS[sampler].imputes else ('generation',)
     return tuple((task, _studied(exp, task)) for task in tasks)
 
+def nfe_images(settings: dict,  # the run's settings
+               n_images: int | None = None  # None: min(n_gen, n_impute, 1,000)
+              ) -> int:
+    "Images per (sampler, NFE) configuration of a study of a run with `settings`, checked against what the run has."
+    most = min(settings['n_gen'], settings['n_impute'])
+    n = check_int('n_images', n_images if n_images is not None else min(most, 1000), 10)
+    if n > most:
+        raise ValueError(f"n_images={n} exceeds the run's n_gen / n_impute "
+                         f"({settings['n_gen']}, {settings['n_impute']})")
+    return n
+
 def nfe_study(exp: Experiment,  # a run whose networks are trained (their caches on disk)
               nfes=NFES,  # numbers of network evaluations (each sampler's `n_steps`)
               samplers=None,  # names in `SAMPLERS` (default: all)
@@ -65,12 +76,7 @@ def nfe_study(exp: Experiment,  # a run whose networks are trained (their caches
               reference: int = 1000,  # Euler–Maruyama's NFE that the others are read against; 0: none
               log=print) -> dict:
     "Generation FID/IS and imputation MSE/FID of a run's diffusion models per (sampler, NFE), and seconds per 1,000."
-    grid = nfe_grid(nfes, samplers, reference)
-    most = min(exp.settings['n_gen'], exp.settings['n_impute'])
-    n = check_int('n_images', n_images if n_images is not None else min(most, 1000), 10)
-    if n > most:
-        raise ValueError(f"n_images={n} exceeds the run's n_gen / n_impute "
-                         f"({exp.settings['n_gen']}, {exp.settings['n_impute']})")
+    grid, n = nfe_grid(nfes, samplers, reference), nfe_images(exp.settings, n_images)
     check_trained(exp)
     clf, ref = exp.classifier(), exp.ref_features()
     x, m = (t[:n] for t in exp.test_data())

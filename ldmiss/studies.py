@@ -12,7 +12,7 @@ from .core import project_root, check_int
 from .runs import (check_params, profile_settings, apply_overrides, parse_overrides, parse_value, run_name,
                          runs_root, figures_dir)
 from .experiment import Experiment
-from .nfe import nfe_grid, check_trained
+from .nfe import nfe_grid, nfe_images, check_trained
 from .imputer import CALIBRATION_LEVELS, check_level
 from .notebooks import execute_notebook, papermill
 from .sweep import add_run_options, given_overrides
@@ -46,8 +46,7 @@ def _nfe_made_with(exp: Experiment, pars: dict) -> dict:
     "An NFE study's (sampler, NFE) grid and images per configuration, as `nfe_study` resolves them."
     d = {**study_defaults('nfe'), **pars}
     grid = nfe_grid([parse_value(v) for v in str(d['nfes']).split()], str(d['samplers']).split(), d['reference'])
-    most = min(exp.settings['n_gen'], exp.settings['n_impute'], 1000)
-    return dict(grid=[list(g) for g in grid], n_images=int(d['n_images']) or most)
+    return dict(grid=[list(g) for g in grid], n_images=nfe_images(exp.settings, int(d['n_images']) or None))
 
 def _calibration_made_with(exp: Experiment, pars: dict) -> dict:
     "A calibration study's draws per image and images, as `calibration_study` resolves them."
