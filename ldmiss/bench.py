@@ -541,11 +541,12 @@ def cpu_bench_settings(profile: str = 'cpu',  # the run profile whose networks, 
     s = profile_settings(profile)
     d = s['diffputer']
     return dict(profile=profile, variants=list(variants), train_steps=steps, sampler_batch=batch, sampler_steps=3,
-                repeats=2, nets=dict(ddpm=dict(s['ddpm']['unet']), vae=dict(s['vae']['net']), ldm=dict(s['ldm']['unet']),
-                                     diffputer=dict(width=d['width'])),
+                repeats=2, nets=dict(ddpm=dict(s['ddpm']['unet']), vae=dict(s['vae']['net']),
+                                     ldm=dict(s['ldm']['unet']), diffputer=dict(width=d['width'])),
                 train_batch={n: (d if n == 'diffputer' else s[n])['batch_size'] for n in CPU_NETS},
                 run=dict(n_train=s['n_train'], n_gen=s['n_gen'], n_impute=s['n_impute'], n_steps=s['n_steps'],
-                         epochs={n: s[n]['epochs'] for n in TRAIN_NETS} | dict(diffputer=d['em_iters'] * d['epochs_per_m'])))
+                         epochs={n: s[n]['epochs'] for n in TRAIN_NETS}
+                                | dict(diffputer=d['em_iters'] * d['epochs_per_m'])))
 
 # %% ../nbs/14_bench.ipynb #c0a1b2c5
 def _cpu_builders(s: dict) -> dict:
@@ -597,14 +598,16 @@ def _cpu_sampling(s: dict, seed: int, say) -> dict:
                 _fresh_compile(v, cpu)
                 sf = eps_score_fn(_cpu_net(nets[net], v), sde, amp=cpu_options(v)['amp'])
                 if section == 'sample':
-                    call = lambda n, gen: sample(sf, sde, _shape(s['nets'][net], b), n_steps=n, generator=gen, device=cpu)
+                    shape = _shape(s['nets'][net], b)
+                    call = lambda n, gen: sample(sf, sde, shape, n_steps=n, generator=gen, device=cpu)
                 else:   # the decoder LDMiss guides through: the same layout, not compiled
                     imp = _imputer(name, _cpu_net(nets['vae'], v, compile=False), x, m)
                     call = lambda n, gen: imp(sf, sde, n_steps=n, generator=gen)
                 r = _measure(call, c, s['sampler_steps'], s, cpu, seed)[0]
                 out.setdefault(section, {}).setdefault(name, {})[v] = dict(rate=r['rate'],
                                                                            startup_seconds=r['startup_seconds'])
-                say(f"  {section} {name} {v}: {r['rate']:,.0f} evaluations x images/s, startup {r['startup_seconds']:.1f} s")
+                say(f"  {section} {name} {v}: {r['rate']:,.0f} evaluations x images/s, "
+                    f"startup {r['startup_seconds']:.1f} s")
     return out
 
 # %% ../nbs/14_bench.ipynb #c0a1b2c7
@@ -663,7 +666,7 @@ def cpu_summary(result: dict) -> str:
 
 # %% ../nbs/14_bench.ipynb #8f972ddd
 def main(argv=None) -> int:
-    "Command line: run `bench`, print its result as one JSON line (also written to `--out`, its table beside it as .md)."
+    "Command line: run `bench`, print its result as one JSON line (also to `--out`, its table beside it as .md)."
     ap = argparse.ArgumentParser(prog='python -m ldmiss.bench', description='Throughput of the ldmiss networks (every '
                                  'variant and naive), graph replay checked against eager, and the projected GPU-hours; '
                                  'prints one JSON line.')
@@ -678,7 +681,10 @@ def main(argv=None) -> int:
     log = None if a.quiet else (lambda m: print(m, file=sys.stderr, flush=True))
     if a.profile == 'cpu' and a.device not in (None, 'cpu'):
         ap.error(f'--profile cpu measures the CPU, not {a.device}')
-    res = bench_cpu(seed=a.seed, log=log) if a.profile == 'cpu' else bench(a.profile, device=a.device, seed=a.seed, log=log)
+    if a.profile == 'cpu':
+        res = bench_cpu(seed=a.seed, log=log)
+    else:
+        res = bench(a.profile, device=a.device, seed=a.seed, log=log)
     table = cpu_summary(res) if a.profile == 'cpu' else summary(res)
     if a.out:   # the JSON, and its table beside it for the README (`make readme`)
         atomic_write_json(a.out, res)

@@ -261,6 +261,5 @@ def fit_network(build: Callable[[], nn.Module],  # makes the network; called aft
     net = build()
     return train(net, loss_fn, data, epochs=cfg['epochs'], batch_size=cfg['batch_size'], lr=cfg['lr'],
                  ema_decay=cfg['ema_decay'], ckpt_path=Path(ckpt_dir) / f'{name}.pt' if ckpt_dir is not None else None,
-                 seed=stable_seed(seed, name), device=device, graphs=graphs,
-                 compile=cfg.get('compile', False) and get_device(device).type == 'cuda',   # a run: CUDA only (14_bench)
-                 amp=amp, desc=name, progress=progress)
+                 seed=stable_seed(seed, name), device=device, graphs=graphs, amp=amp, desc=name, progress=progress,
+                 compile=cfg.get('compile', False) and get_device(device).type == 'cuda')   # runs: CUDA only (14_bench)
