@@ -192,7 +192,9 @@ def _fresh_compile(variant: str, dev: torch.device) -> None:
         torch._dynamo.reset()
 
 def trainer_rates(build, loss_fn, data: tuple, *, variants, batch_size: int, lr: float, steps: int, device,
-                  seed: int = 0, log=None) -> dict:
+                  seed: int = 0, log=None,
+                  options=variant_options  # a variant name → `train`'s flags (`cpu_options` for `CPU_VARIANTS`)
+                 ) -> dict:
     "`ldmiss.train.train` per variant, two epochs from the same weights, batches and streams: `{variant: TrainResult}`."
     dev, say = torch.device(device), log or (lambda m: None)
     data = tuple(t.to(dev) for t in data)
@@ -204,7 +206,7 @@ def trainer_rates(build, loss_fn, data: tuple, *, variants, batch_size: int, lr:
         model = build()
         out[v] = train(model, loss_fn, data, epochs=2, batch_size=batch_size, lr=lr, ema_decay=0.9999, seed=seed,
                        device=dev, max_steps_per_epoch=n, check_every=n, progress=False,
-                       **variant_options(v))   # the loss read once per epoch
+                       **options(v))   # the loss read once per epoch
         say(f'  {v}: {out[v].images_per_sec:,.0f} images/s, startup {out[v].startup_seconds:.1f} s')
     return out
 
@@ -565,14 +567,11 @@ def _cpu_train(s: dict, seed: int, say) -> dict:
     losses['diffputer'] = lambda model, batch, g: edm_loss(model, batch[0], g)
     out = {}
     for net in CPU_NETS:
-        for v in (v for v in s['variants'] if _applies(net, v)):
-            _fresh_compile(v, torch.device('cpu'))
-            torch.manual_seed(seed)
-            r = train(build[net](), losses[net], data[net], epochs=2, batch_size=s['train_batch'][net], lr=1e-4,
-                      seed=seed, device='cpu', max_steps_per_epoch=_epoch_steps(s['train_steps']), progress=False,
-                      **cpu_options(v))
-            out.setdefault(net, {})[v] = dict(rate=r.images_per_sec, startup_seconds=r.startup_seconds)
-            say(f'  train {net} {v}: {r.images_per_sec:,.0f} images/s, startup {r.startup_seconds:.1f} s')
+        say(f'train {net}')
+        rs = trainer_rates(build[net], losses[net], data[net], variants=[v for v in s['variants'] if _applies(net, v)],
+                           batch_size=s['train_batch'][net], lr=1e-4, steps=s['train_steps'], device='cpu', seed=seed,
+                           log=say, options=cpu_options)
+        out[net] = {v: dict(rate=r.images_per_sec, startup_seconds=r.startup_seconds) for v, r in rs.items()}
     return out
 
 # %% ../nbs/14_bench.ipynb #c0a1b2c6
