@@ -7,15 +7,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 import numpy as np
+from .methods import IMPUTATION_METHODS   # a claim about every imputer reads them from the registry
 
 # %% auto #0
-__all__ = ['PAPER_RATES', 'MIN_SEEDS', 'IMPUTERS', 'VERDICTS', 'IS_GATE', 'MSE_GATE', 'CLAIMS', 'Scores', 'Gate',
-           'gates_for', 'Claim', 'judge', 'verdicts', 'claims_table']
+__all__ = ['PAPER_RATES', 'MIN_SEEDS', 'VERDICTS', 'IS_GATE', 'MSE_GATE', 'CLAIMS', 'Scores', 'Gate', 'gates_for',
+           'Claim', 'judge', 'verdicts', 'claims_table']
 
 # %% ../nbs/20_claims.ipynb #e1b1f317
 PAPER_RATES = (0.0, 0.1, 0.3, 0.5, 0.6, 0.8)   # the paper's training missing rates
 MIN_SEEDS = 3   # the paper averages three seeds; a claim needs this many complete runs at each rate it mentions
-IMPUTERS = ('ldm_guidance', 'ddpm_guidance', 'ddpm_replacement', 'diffputer_replacement', 'autoencoder')
 VERDICTS = ('holds', 'does not hold', 'not testable at this scale', 'not enough runs')
 
 class Scores:
@@ -132,7 +132,7 @@ def _mse(s: Scores, method: str, rate: float) -> float:
 
 def _ldm_guidance_best(s: Scores):
     "C4: LDM guidance has the lowest MSE of the five imputers at every rate, and MSE(0.8) ≤ 1.25 MSE(0)."
-    best = {r: min(IMPUTERS, key=lambda m: _mse(s, m, r)) for r in PAPER_RATES}
+    best = {r: min(IMPUTATION_METHODS, key=lambda m: _mse(s, m, r)) for r in PAPER_RATES}
     growth = _mse(s, 'ldm_guidance', 0.8) / _mse(s, 'ldm_guidance', 0.0)
     ok = all(b == 'ldm_guidance' for b in best.values()) and growth <= 1.25
     others = ', '.join(f'{b} at {r:g}' for r, b in best.items() if b != 'ldm_guidance')
@@ -178,7 +178,7 @@ CLAIMS = {c.key: c for c in (
           PAPER_RATES, _ldmiss_beats_ddpm, gates_for('generation', 'ldm', 'ddpm')),
     Claim('C4', 'LDM guidance imputes best at every rate and stays robust',
           'lowest MSE of the five imputers at every rate; MSE(0.8) ≤ 1.25 × MSE(0)', PAPER_RATES, _ldm_guidance_best,
-          gates_for('imputation', *IMPUTERS)),
+          gates_for('imputation', *IMPUTATION_METHODS)),
     Claim('C5', 'within DDPM, guidance beats replacement at low rates but deteriorates faster',
           'lower MSE at 0 and 0.1; larger MSE(0.8)/MSE(0)', (0.0, 0.1, 0.8), _guidance_vs_replacement,
           gates_for('imputation', 'ddpm_guidance', 'ddpm_replacement')),

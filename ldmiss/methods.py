@@ -9,7 +9,7 @@ from functools import partial
 from pathlib import Path
 from typing import Callable
 import torch
-from .core import from_net, to_net, stable_seed
+from .core import from_net, to_net, stable_seed, check_choice
 from .masks import zero_impute, fill_image
 from .sde import VPSDE, missdiff_batch_loss, eps_score_fn
 from .unet import UNet
@@ -20,10 +20,11 @@ from .ldm import fit_vae, fit_ldmiss, impute_ldm, generate_ldm
 from .diffputer import fit_diffputer, edm_sample, diffputer_impute
 
 # %% auto #0
-__all__ = ['TASKS', 'MODELS', 'METHODS', 'STAGE_PREFIX', 'GENERATION_METHODS', 'IMPUTATION_METHODS', 'FitData', 'Model',
-           'Draw', 'Method', 'fit_ddpm', 'fit_masked_vae', 'fit_latent', 'fit_diffputer_em', 'generate_latent',
-           'generate_pixel', 'generate_diffputer', 'impute_latent_guided', 'impute_pixel_guided', 'impute_diffputer',
-           'impute_vae', 'method_names', 'check_registry', 'models_for', 'stage_name']
+__all__ = ['TASKS', 'MODELS', 'METHODS', 'REFERENCES', 'STAGE_PREFIX', 'GENERATION_METHODS', 'IMPUTATION_METHODS',
+           'FitData', 'Model', 'Draw', 'Method', 'fit_ddpm', 'fit_masked_vae', 'fit_latent', 'fit_diffputer_em',
+           'generate_latent', 'generate_pixel', 'generate_diffputer', 'impute_latent_guided', 'impute_pixel_guided',
+           'impute_diffputer', 'impute_vae', 'Reference', 'reference_names', 'color_of', 'method_names',
+           'check_registry', 'models_for', 'stage_name']
 
 # %% ../nbs/10a_methods.ipynb #3c286f01
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ class Method:
     stochastic: bool = True   # draws random numbers (each batch from its own seeded generator)
     sampler: bool = False     # runs a diffusion sampler: takes the run's sampler and steps, which its digest records
     guided: bool = False      # follows the run's guidance setting (rescaled or likelihood), which its digest records
+    color: str | None = None  # its colour in every figure (a CSS colour); the registry refuses an entry without one
 
 TASKS = ('generation', 'imputation')
 
@@ -167,14 +169,45 @@ def impute_vae(vae, x, mask, d: Draw) -> torch.Tensor:
     return impute_autoencoder(vae, x, mask, fill=d.fill)
 
 METHODS = {m.name: m for m in (
-    Method('ldm', 'generation', 'ldm', generate_latent, sampler=True),
-    Method('ddpm', 'generation', 'ddpm', generate_pixel, sampler=True),
-    Method('diffputer', 'generation', 'diffputer', generate_diffputer),
-    Method('ldm_guidance', 'imputation', 'ldm', impute_latent_guided, sampler=True, guided=True),
-    Method('ddpm_guidance', 'imputation', 'ddpm', impute_pixel_guided, sampler=True, guided=True),
-    Method('ddpm_replacement', 'imputation', 'ddpm', partial(_impute_pixel, impute_replacement), sampler=True),
-    Method('diffputer_replacement', 'imputation', 'diffputer', impute_diffputer),
-    Method('autoencoder', 'imputation', 'vae', impute_vae, stochastic=False))}
+    Method('ldm', 'generation', 'ldm', generate_latent, sampler=True, color='#1f77b4'),
+    Method('ddpm', 'generation', 'ddpm', generate_pixel, sampler=True, color='#d62728'),
+    Method('diffputer', 'generation', 'diffputer', generate_diffputer, color='#2ca02c'),
+    Method('ldm_guidance', 'imputation', 'ldm', impute_latent_guided, sampler=True, guided=True, color='#1f77b4'),
+    Method('ddpm_guidance', 'imputation', 'ddpm', impute_pixel_guided, sampler=True, guided=True, color='#d62728'),
+    Method('ddpm_replacement', 'imputation', 'ddpm', partial(_impute_pixel, impute_replacement), sampler=True,
+           color='#ff7f0e'),
+    Method('diffputer_replacement', 'imputation', 'diffputer', impute_diffputer, color='#2ca02c'),
+    Method('autoencoder', 'imputation', 'vae', impute_vae, stochastic=False, color='#9467bd'))}
+
+# %% ../nbs/10a_methods.ipynb #e5a0b1c1
+@dataclass(frozen=True)
+class Reference:
+    "A reference row every run scores beside the methods: where `metrics.json` carries it, its colour, what it is."
+    name: str
+    tasks: tuple              # the sections of `metrics.json` that carry it: 'generation', 'imputation' or both
+    color: str                # its colour in every figure (drawn dotted)
+    about: str                # what it is, in a few words
+
+REFERENCES = {r.name: r for r in (
+    Reference('zero_fill', ('imputation',), 'gray', 'missing test pixels set to 0'),
+    Reference('mean_fill', ('imputation',), '#8c564b', 'missing test pixels set to the mean observed training pixel'),
+    Reference('pixel_mean_fill', ('imputation',), '#bcbd22',
+              "each missing test pixel set to that pixel's mean over the observed training values"),
+    Reference('vae_reconstruction', ('imputation',), '#9467bd', "the run's VAE decoding its code of the complete image"),
+    Reference('real_test', ('generation', 'imputation'), 'black', 'the real test images'),
+    Reference('real_train', ('generation',), '#7f7f7f', 'held-out training images, none trained on (the FID floor)'))}
+
+def reference_names(task: str) -> tuple:
+    "The reference rows a run scores under `task`, in registry order."
+    check_choice('task', task, TASKS)
+    return tuple(k for k, r in REFERENCES.items() if task in r.tasks)
+
+def color_of(name: str, methods: dict | None = None) -> str:
+    "The figure colour of a method of `methods` (default `METHODS`) or of a reference row."
+    entry = (METHODS if methods is None else methods).get(name) or REFERENCES.get(name)
+    if entry is None: raise KeyError(f'{name!r} is neither a registered method nor a reference row')
+    return entry.color
+
 
 # %% ../nbs/10a_methods.ipynb #f3f3168b
 def method_names(task: str, methods: dict | None = None, sampler: bool | None = None) -> tuple:
@@ -192,6 +225,10 @@ def check_registry(methods: dict, models: dict | None = None) -> dict:
             raise ValueError(f'method {key!r}: task must be one of {TASKS}, got {m.task!r}')
         if m.model is not None and m.model not in models:
             raise ValueError(f'method {key!r} needs model {m.model!r}, which is not registered ({", ".join(models)})')
+        if not m.color:
+            raise ValueError(f'method {key!r} has no color: every figure draws a method in the colour its entry gives')
+        if key in REFERENCES:
+            raise ValueError(f'method {key!r} has the name of a reference row (REFERENCES): a run scores both')
     return methods
 
 def models_for(methods, registry: dict | None = None) -> tuple:
@@ -210,5 +247,6 @@ def stage_name(name: str, methods: dict | None = None) -> str:
     "The run stage that caches method `name`'s outputs: `gen_<name>` or `imp_<name>`."
     return STAGE_PREFIX[(METHODS if methods is None else methods)[name].task] + name
 
+check_registry(METHODS)   # at import: an entry that lacks what a consumer needs fails here, not at `make figures`
 GENERATION_METHODS = method_names('generation')   # as every run scores them, the paper's first
 IMPUTATION_METHODS = method_names('imputation')

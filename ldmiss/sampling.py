@@ -29,6 +29,7 @@ class Sampler:
     imputes: bool = True      # False: guidance and replacement through it stay biased, so imputation refuses it
     eta: float | None = None  # its default noise scale (recorded in a run's digest); None: it has none
     graphs: bool = False      # can replay its step as one CUDA graph
+    dash: str = 'solid'       # its line style where a figure compares samplers (plotly's dash names)
 
     def __call__(self, *args, **kwargs):
         return self.integrate(*args, **kwargs)
@@ -361,7 +362,7 @@ def sample_dpm2m(score, sde, x, n_steps, *, grid='karras', generator=None, repla
         return (g.s[i + 1] / g.s[i]) * x - g.a[i + 1] * math.expm1(-h) * d
     return _solve(step, score, g, x, replace, progress, desc)
 
-SAMPLERS['dpm2m'] = Sampler(sample_dpm2m, grid='karras', imputes=False)
+SAMPLERS['dpm2m'] = Sampler(sample_dpm2m, grid='karras', imputes=False, dash='dash')
 
 def sample_ddim(score, sde, x, n_steps, *, grid='uniform', generator=None, replace=None, eta=1.0, graphs=False,
                 progress=False, desc=''):
@@ -375,7 +376,7 @@ def sample_ddim(score, sde, x, n_steps, *, grid='uniform', generator=None, repla
         return x + c * _noise(x, generator) if c > 0 else x
     return _solve(step, score, g, x, replace, progress, desc)
 
-SAMPLERS['ddim'] = Sampler(sample_ddim, grid='uniform', eta=1.0)
+SAMPLERS['ddim'] = Sampler(sample_ddim, grid='uniform', eta=1.0, dash='dashdot')
 
 def sample_dpm2m_sde(score, sde, x, n_steps, *, grid='karras', generator=None, replace=None, eta=1.0, graphs=False,
                      progress=False, desc=''):
@@ -391,4 +392,4 @@ def sample_dpm2m_sde(score, sde, x, n_steps, *, grid='karras', generator=None, r
         return x + g.s[i + 1] * math.sqrt(-math.expm1(-2 * eta * h)) * _noise(x, generator) if eta > 0 else x
     return _solve(step, score, g, x, replace, progress, desc)
 
-SAMPLERS['dpm2m_sde'] = Sampler(sample_dpm2m_sde, grid='karras', eta=1.0)
+SAMPLERS['dpm2m_sde'] = Sampler(sample_dpm2m_sde, grid='karras', eta=1.0, dash='dot')
