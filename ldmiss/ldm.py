@@ -20,7 +20,8 @@ from .vae import VAE, VAE_CONFIGS, vae_loss, encode_images, set_latent_scale
 
 # %% auto #0
 __all__ = ['LDMISS_PAPER', 'impute_ldm', 'generate_ldm', 'ldmiss_settings', 'latent_unet_config', 'LDMissFit',
-           'check_images', 'check_ldmiss_settings', 'fit_vae', 'fit_ldmiss']
+           'check_images', 'check_vae_settings', 'check_latent_settings', 'check_ldmiss_settings', 'fit_vae',
+           'fit_ldmiss']
 
 # %% ../nbs/08_ldmiss.ipynb #5b0e1a06
 def impute_ldm(score_fn,  # score of the latent diffusion model, in its scaled latent space
@@ -96,24 +97,40 @@ def check_images(x, mask):
         raise ValueError(f'{int((~seen).sum())} image(s) have no observed pixel (indices {bad}...): '
                          'nothing to learn from or condition on')
 
-def check_ldmiss_settings(settings: dict,  # {'vae': ..., 'ldm': ...} as `LDMISS_PAPER`
-                          image_shape=(1, 28, 28)  # C, H, W of the images
-                         ) -> dict:
-    "Raise `ValueError` unless the VAE and latent U-Net of `settings` run on such images (meta device: shapes only)."
-    for part in ('vae', 'ldm'):
-        missing = [k for k in TRAIN_KEYS if k not in settings[part]]
-        if missing: raise ValueError(f'settings of {part!r} lack {missing}')
+def _check_train_keys(settings: dict, part: str) -> None:
+    "Raise `ValueError` where the settings group `part` lacks a trainer option."
+    missing = [k for k in TRAIN_KEYS if k not in settings[part]]
+    if missing: raise ValueError(f'settings of {part!r} lack {missing}')
+
+def check_vae_settings(settings: dict,  # holds 'vae' as `LDMISS_PAPER` does
+                       image_shape=(1, 28, 28)  # C, H, W of the images
+                      ) -> tuple:
+    "Raise `ValueError` unless the VAE of `settings` runs on such images (meta device); return its latents' shape."
+    _check_train_keys(settings, 'vae')
     try:
         with torch.device('meta'):
             z = VAE(in_channels=image_shape[0], **settings['vae']['net']).encode(torch.zeros(2, *image_shape))[0]
     except (TypeError, ValueError, RuntimeError) as e:
         raise ValueError(f'vae settings do not make a working network: {e}') from None
+    return tuple(z.shape[1:])
+
+def check_latent_settings(settings: dict,  # {'vae': ..., 'ldm': ...} as `LDMISS_PAPER`
+                          image_shape=(1, 28, 28)  # C, H, W of the images
+                         ) -> None:
+    "Raise `ValueError` unless the latent U-Net of `settings` runs on the latents of its VAE (meta device)."
+    z = check_vae_settings(settings, image_shape)   # the latent model's input is the VAE's code
+    _check_train_keys(settings, 'ldm')
     try:
         with torch.device('meta'):
-            net = UNet(**latent_unet_config(settings['ldm']['unet'], *z.shape[1:]))
-            net(torch.zeros(2, *z.shape[1:]), torch.zeros(2))
+            UNet(**latent_unet_config(settings['ldm']['unet'], *z))(torch.zeros(2, *z), torch.zeros(2))
     except (TypeError, ValueError, RuntimeError) as e:
         raise ValueError(f'ldm settings do not make a working network: {e}') from None
+
+def check_ldmiss_settings(settings: dict,  # {'vae': ..., 'ldm': ...} as `LDMISS_PAPER`
+                          image_shape=(1, 28, 28)  # C, H, W of the images
+                         ) -> dict:
+    "Raise `ValueError` unless the VAE and latent U-Net of `settings` run on such images (meta device: shapes only)."
+    check_latent_settings(settings, image_shape)
     return settings
 
 def fit_vae(x: torch.Tensor,  # incomplete images [N, C, H, W] in [0, 1]; missing pixels are never read

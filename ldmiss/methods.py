@@ -4,6 +4,7 @@
 
 # %% ../nbs/10a_methods.ipynb #e24ebe2b
 from __future__ import annotations
+import copy
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -12,19 +13,21 @@ import torch
 from .core import from_net, to_net, stable_seed, check_choice
 from .masks import zero_impute, fill_image
 from .sde import VPSDE, missdiff_batch_loss, eps_score_fn
-from .unet import UNet
+from .unet import UNet, PIXEL_UNET, LATENT_UNET, small_config
 from .train import fit_network
 from .sampling import guidance_args, check_sampler, sample, impute_guided, impute_replacement
 from .vae import impute_autoencoder
-from .ldm import fit_vae, fit_ldmiss, impute_ldm, generate_ldm
-from .diffputer import fit_diffputer, edm_sample, diffputer_impute
+from .ldm import fit_vae, fit_ldmiss, impute_ldm, generate_ldm, ldmiss_settings
+from .ldm import check_vae_settings, check_latent_settings
+from .diffputer import fit_diffputer, edm_sample, diffputer_impute, DIFFPUTER_DEFAULTS, check_diffputer_config
 
 # %% auto #0
-__all__ = ['TASKS', 'MODELS', 'METHODS', 'REFERENCES', 'STAGE_PREFIX', 'GENERATION_METHODS', 'IMPUTATION_METHODS',
-           'FitData', 'Model', 'Draw', 'Method', 'fit_ddpm', 'fit_masked_vae', 'fit_latent', 'fit_diffputer_em',
-           'generate_latent', 'generate_pixel', 'generate_diffputer', 'impute_latent_guided', 'impute_pixel_guided',
-           'impute_diffputer', 'impute_vae', 'Reference', 'reference_names', 'color_of', 'method_names',
-           'check_registry', 'models_for', 'stage_name']
+__all__ = ['TASKS', 'QUICK_EPOCHS', 'CPU_EPOCHS', 'DDPM_PAPER', 'MODELS', 'METHODS', 'REFERENCES', 'STAGE_PREFIX',
+           'GENERATION_METHODS', 'IMPUTATION_METHODS', 'FitData', 'Model', 'Draw', 'Method', 'ddpm_defaults',
+           'vae_defaults', 'ldm_defaults', 'check_ddpm_settings', 'check_diffputer_settings', 'fit_ddpm',
+           'fit_masked_vae', 'fit_latent', 'fit_diffputer_em', 'generate_latent', 'generate_pixel',
+           'generate_diffputer', 'impute_latent_guided', 'impute_pixel_guided', 'impute_diffputer', 'impute_vae',
+           'Reference', 'reference_names', 'color_of', 'method_names', 'check_registry', 'models_for', 'stage_name']
 
 # %% ../nbs/10a_methods.ipynb #3c286f01
 @dataclass(frozen=True)
@@ -56,6 +59,8 @@ class Model:
     upstream: tuple = ()      # models it builds on: their digests stand in for the training data in its own
     resume: tuple | None = None  # (dotted setting, checkpoint file): a run with more of it continues the checkpoint
     describe: Callable | None = None  # `describe(model) -> dict`, recorded under its name in `config.json`
+    defaults: Callable | None = None  # `defaults(profile) -> dict`: its settings group in each of the run profiles
+    check: Callable | None = None     # `check(settings, image_shape)`: raise `ValueError` where its group cannot work
 
 @dataclass(frozen=True)
 class Draw:
@@ -91,6 +96,55 @@ class Method:
 
 TASKS = ('generation', 'imputation')
 
+# %% ../nbs/10a_methods.ipynb #e6b0c1d1
+QUICK_EPOCHS = 6   # the quick profile's epochs of every network (a GPU run of a few minutes)
+CPU_EPOCHS = 10    # the cpu profile's epochs of every network, chosen on its pilot (`11_runs`)
+DDPM_PAPER = dict(unet=dict(PIXEL_UNET), epochs=50, batch_size=256, lr=1.96e-5, ema_decay=0.9999, compile=True)
+
+def _small(group: dict, profile: str) -> dict:
+    "A smoke network's settings group; the cpu profile trains it for `CPU_EPOCHS`."
+    return {**group, 'epochs': CPU_EPOCHS} if profile == 'cpu' else group
+
+def ddpm_defaults(profile: str) -> dict:
+    "The pixel DDPM's settings in `profile`: smoke's small U-Net (smoke, cpu), the paper's Table 1 (quick, paper)."
+    if profile in ('smoke', 'cpu'):
+        return _small(dict(unet=small_config(PIXEL_UNET, base_channels=16, num_res_blocks=1, groups=4), epochs=4,
+                           batch_size=64, lr=1e-3, ema_decay=0.999), profile)
+    if profile == 'quick':   # a few epochs train faster uncompiled: the first compile (~75 s) outlasts what it saves
+        return {**copy.deepcopy(DDPM_PAPER), 'epochs': QUICK_EPOCHS, 'lr': 2e-4, 'ema_decay': 0.999, 'compile': False}
+    return copy.deepcopy(DDPM_PAPER)
+
+def vae_defaults(profile: str) -> dict:
+    "The masked β-VAE's settings in `profile`."
+    if profile in ('smoke', 'cpu'):
+        return _small(dict(net=dict(base=8, num_res_blocks=1, groups=8), epochs=4, batch_size=64, lr=2e-3,
+                           ema_decay=0.999), profile)
+    return ldmiss_settings(vae=dict(epochs=QUICK_EPOCHS) if profile == 'quick' else None)['vae']
+
+def ldm_defaults(profile: str) -> dict:
+    "The latent U-Net's settings in `profile`."
+    if profile in ('smoke', 'cpu'):
+        return _small(dict(unet=small_config(LATENT_UNET, base_channels=32, num_res_blocks=1, groups=8), epochs=15,
+                           batch_size=64, lr=1e-3, ema_decay=0.999), profile)
+    quick = dict(epochs=QUICK_EPOCHS, lr=4e-4, ema_decay=0.999, compile=False)
+    return ldmiss_settings(ldm=quick if profile == 'quick' else None)['ldm']
+
+def check_ddpm_settings(settings: dict, image_shape=(1, 28, 28)) -> None:
+    "Raise `ValueError` unless the pixel U-Net of `settings` runs on such images (meta device: shapes only)."
+    try:
+        with torch.device('meta'):
+            UNet(**settings['ddpm']['unet'])(torch.zeros(2, *image_shape), torch.zeros(2))
+    except (TypeError, ValueError, RuntimeError) as e:
+        raise ValueError(f'ddpm settings do not make a working network: {e}') from None
+
+def check_diffputer_settings(settings: dict, image_shape=(1, 28, 28)) -> None:
+    "Raise `ValueError` where DiffPuter's settings group cannot work (its MLP takes any image size)."
+    try:
+        check_diffputer_config(settings['diffputer'])
+    except ValueError as e:
+        raise ValueError(f'diffputer settings: {e}') from None
+
+
 # %% ../nbs/10a_methods.ipynb #a16c0a2e
 def fit_ddpm(f: FitData):
     "The pixel U-Net (EMA weights, frozen), trained with the MissDiff loss on the filled images."
@@ -118,11 +172,15 @@ def fit_diffputer_em(f: FitData):
     return r, round(sum(h['m_seconds'] + h['e_seconds'] for h in r.history), 3)   # kept in its checkpoint
 
 MODELS = {m.name: m for m in (
-    Model('ddpm', fit_ddpm, settings='ddpm', resume=('ddpm.epochs', 'ddpm.pt')),
-    Model('vae', fit_masked_vae, settings='vae', resume=('vae.epochs', 'vae.pt')),
+    Model('ddpm', fit_ddpm, settings='ddpm', resume=('ddpm.epochs', 'ddpm.pt'), defaults=ddpm_defaults,
+          check=check_ddpm_settings),
+    Model('vae', fit_masked_vae, settings='vae', resume=('vae.epochs', 'vae.pt'), defaults=vae_defaults,
+          check=check_vae_settings),
     Model('diffputer', fit_diffputer_em, settings='diffputer', resume=('diffputer.em_iters', 'diffputer_em.pt'),
-          describe=lambda r: dict(config=r.config, history=r.history)),
-    Model('ldm', fit_latent, settings='ldm', upstream=('vae',), resume=('ldm.epochs', 'ldm.pt')))}
+          describe=lambda r: dict(config=r.config, history=r.history), defaults=lambda p: dict(DIFFPUTER_DEFAULTS[p]),
+          check=check_diffputer_settings),
+    Model('ldm', fit_latent, settings='ldm', upstream=('vae',), resume=('ldm.epochs', 'ldm.pt'), defaults=ldm_defaults,
+          check=check_latent_settings))}
 
 # %% ../nbs/10a_methods.ipynb #2090a6ab
 def generate_latent(fit, n: int, d: Draw) -> torch.Tensor:

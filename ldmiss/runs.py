@@ -14,19 +14,16 @@ from . import __version__
 from .core import project_root, atomic_write_json, device_name, get_device, check_int, check_choice
 from .data import DATASETS, FASHION_DIR
 from .masks import MECHANISMS, FILLS, check_rate, max_rate
-from .unet import UNet, PIXEL_UNET, LATENT_UNET, small_config
-from .ldm import ldmiss_settings, check_ldmiss_settings
-from .diffputer import DIFFPUTER_DEFAULTS, check_diffputer_config
 from .sampling import DEFAULT_SAMPLER, GUIDANCE_DEFAULTS, check_sampler, check_guidance
-from .methods import GENERATION_METHODS, IMPUTATION_METHODS
+from .methods import GENERATION_METHODS, IMPUTATION_METHODS, MODELS, CPU_EPOCHS
 
 # %% auto #0
-__all__ = ['PROFILES', 'CPU_PROFILES', 'PRECISIONS', 'QUICK_EPOCHS', 'CPU_EPOCHS', 'CPU_N_PROB', 'DDPM_PAPER',
-           'DATASET_SIZES', 'POSITIVE', 'NAMED_VARIANTS', 'GEN_FIELDS', 'IMP_FIELDS', 'resolve_profile', 'check_params',
-           'profile_settings', 'flatten_settings', 'parse_value', 'parse_overrides', 'apply_overrides',
-           'check_sampling_settings', 'check_settings', 'settings_digest', 'settings_diff', 'runs_root',
-           'settings_overrides', 'run_key', 'run_name', 'figures_dir', 'run_dir_for', 'run_lock', 'git_state',
-           'environment_info', 'run_config', 'write_config', 'metrics_complete']
+__all__ = ['PROFILES', 'CPU_PROFILES', 'PRECISIONS', 'CPU_N_PROB', 'DATASET_SIZES', 'POSITIVE', 'NAMED_VARIANTS',
+           'GEN_FIELDS', 'IMP_FIELDS', 'resolve_profile', 'check_params', 'run_defaults', 'profile_settings',
+           'flatten_settings', 'parse_value', 'parse_overrides', 'apply_overrides', 'check_sampling_settings',
+           'check_settings', 'settings_digest', 'settings_diff', 'runs_root', 'settings_overrides', 'run_key',
+           'run_name', 'figures_dir', 'run_dir_for', 'run_lock', 'git_state', 'environment_info', 'run_config',
+           'write_config', 'metrics_complete']
 
 # %% ../nbs/11_runs.ipynb #5aed491f
 PROFILES = ('smoke', 'cpu', 'quick', 'paper')
@@ -64,48 +61,30 @@ def check_params(dataset: str, mechanism: str, rate, seed, profile: str) -> dict
 # %% ../nbs/11_runs.ipynb #358fd9fe
 # a run's `precision`: every network in float32, or under bf16 autocast (weights, optimiser, EMA, loss and SDE in fp32)
 PRECISIONS = ('fp32', 'bf16')
-QUICK_EPOCHS = 6   # the quick profile's epochs of every network (a GPU run of a few minutes)
-CPU_EPOCHS, CPU_N_PROB = 10, 50   # the cpu profile's epochs of every network; its test images drawn n_draws times
-DDPM_PAPER = dict(unet=dict(PIXEL_UNET), epochs=50, batch_size=256, lr=1.96e-5, ema_decay=0.9999, compile=True)
+CPU_N_PROB = 50   # the cpu profile's test images drawn n_draws times (its epochs: `CPU_EPOCHS`, the models')
 
-def profile_settings(profile: str) -> dict:
-    "Every size and hyper-parameter of a profile (`PROFILES`), as plain JSON-able data."
-    profile = resolve_profile(profile)
-    if profile == 'smoke':
-        return dict(n_train=2000, n_gen=200, n_impute=200, n_steps=50, sampler=DEFAULT_SAMPLER, test_rate=0.5,
-                    fill='zero', n_prob=200, n_draws=10, gen_batch=200, impute_batch=200, graphs=False,
-                    precision='fp32',
-                    **GUIDANCE_DEFAULTS,
-                    ddpm=dict(unet=small_config(PIXEL_UNET, base_channels=16, num_res_blocks=1, groups=4), epochs=4,
-                              batch_size=64, lr=1e-3, ema_decay=0.999),
-                    vae=dict(net=dict(base=8, num_res_blocks=1, groups=8), epochs=4, batch_size=64, lr=2e-3,
-                             ema_decay=0.999),
-                    ldm=dict(unet=small_config(LATENT_UNET, base_channels=32, num_res_blocks=1, groups=8), epochs=15,
-                             batch_size=64, lr=1e-3, ema_decay=0.999),
-                    diffputer=dict(DIFFPUTER_DEFAULTS['smoke']))
-    if profile == 'cpu':   # smoke's networks, learning rates and batches; sizes chosen on the pilot (see below)
-        s = profile_settings('smoke')
-        s.update(n_train=10_000, n_gen=1000, n_impute=1000, n_prob=CPU_N_PROB, gen_batch=500, impute_batch=500,
-                 precision='bf16', diffputer=dict(DIFFPUTER_DEFAULTS['cpu']))
-        for net in ('ddpm', 'vae', 'ldm'):   # the same images for the same epochs, as in the paper
-            s[net]['epochs'] = CPU_EPOCHS
+def run_defaults(profile: str) -> dict:
+    "A profile's run-level settings: sizes, sampler, guidance, fill and precision (each model's group is its own)."
+    if profile in ('smoke', 'cpu'):
+        s = dict(n_train=2000, n_gen=200, n_impute=200, n_steps=50, sampler=DEFAULT_SAMPLER, test_rate=0.5,
+                 fill='zero', n_prob=200, n_draws=10, gen_batch=200, impute_batch=200, graphs=False, precision='fp32',
+                 **GUIDANCE_DEFAULTS)
+        if profile == 'cpu':   # smoke's networks, learning rates and batches; sizes chosen on the pilot (see below)
+            s.update(n_train=10_000, n_gen=1000, n_impute=1000, n_prob=CPU_N_PROB, gen_batch=500, impute_batch=500,
+                     precision='bf16')
         return s
-    if profile == 'quick':
-        # a few epochs train faster uncompiled: torch.compile's first pass (~75 s, pixel net) outlasts what it saves;
-        # imputation batches of 500: guided imputation backpropagates through the U-Net, ~10 GB a process in bf16
+    if profile == 'quick':   # imputation batches of 500: guided imputation backpropagates through the U-Net, ~10 GB
         return dict(n_train=60000, n_gen=2000, n_impute=2000, n_steps=200, sampler=DEFAULT_SAMPLER, test_rate=0.5,
                     fill='zero', n_prob=1000, n_draws=10, gen_batch=2000, impute_batch=500, graphs=False,
-                    precision='bf16',
-                    **GUIDANCE_DEFAULTS,
-                    ddpm={**copy.deepcopy(DDPM_PAPER), 'epochs': QUICK_EPOCHS, 'lr': 2e-4, 'ema_decay': 0.999,
-                          'compile': False},
-                    **ldmiss_settings(vae=dict(epochs=QUICK_EPOCHS),
-                                      ldm=dict(epochs=QUICK_EPOCHS, lr=4e-4, ema_decay=0.999, compile=False)),
-                    diffputer=dict(DIFFPUTER_DEFAULTS['quick']))
+                    precision='bf16', **GUIDANCE_DEFAULTS)
     return dict(n_train=60000, n_gen=10000, n_impute=10000, n_steps=1000, sampler=DEFAULT_SAMPLER, test_rate=0.5,
                 fill='zero', n_prob=1000, n_draws=10, gen_batch=2500, impute_batch=1000, graphs=False, precision='bf16',
-                **GUIDANCE_DEFAULTS,
-                ddpm=copy.deepcopy(DDPM_PAPER), **ldmiss_settings(), diffputer=dict(DIFFPUTER_DEFAULTS['paper']))
+                **GUIDANCE_DEFAULTS)
+
+def profile_settings(profile: str) -> dict:
+    "Every size and hyper-parameter of a profile (`PROFILES`) as plain JSON-able data: the run's, then each model's."
+    profile = resolve_profile(profile)
+    return {**run_defaults(profile), **{m.settings: m.defaults(profile) for m in MODELS.values() if m.settings}}
 
 # %% ../nbs/11_runs.ipynb #7c1e0021
 DATASET_SIZES = {'train': 60_000, 'test': 10_000}   # MNIST and Fashion-MNIST alike
@@ -235,16 +214,8 @@ def check_settings(s: dict, image_shape=(1, 28, 28)) -> dict:
     check_choice('setting fill', s.get('fill', 'zero'), FILLS)
     check_choice('setting precision', s.get('precision', 'fp32'), PRECISIONS)
     check_sampling_settings(s)
-    try:
-        with torch.device('meta'):
-            UNet(**s['ddpm']['unet'])(torch.zeros(2, *image_shape), torch.zeros(2))
-    except (TypeError, ValueError, RuntimeError) as e:
-        raise ValueError(f'ddpm settings do not make a working network: {e}') from None
-    check_ldmiss_settings(s, image_shape)
-    try:
-        check_diffputer_config(s['diffputer'])
-    except ValueError as e:
-        raise ValueError(f'diffputer settings: {e}') from None
+    for m in MODELS.values():   # each model checks its own group (networks built on the meta device: shapes only)
+        if m.check: m.check(s, image_shape)
     return s
 
 # %% ../nbs/11_runs.ipynb #7c1e0031

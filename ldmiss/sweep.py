@@ -17,6 +17,7 @@ from .runs import check_params, profile_settings, apply_overrides, parse_overrid
 from .runs import resolve_profile, run_lock, CPU_PROFILES
 from .runs import runs_root, metrics_complete
 from .sampling import DEFAULT_SAMPLER
+from .methods import MODELS
 from .experiment import run_experiment, run_digest
 from .notebooks import execute_notebook, need_papermill, USER_ERROR_TYPES
 from .bench import project_run_seconds, bench_rates, bench_startup, bench_call_seconds
@@ -149,9 +150,10 @@ def plan(params: dict, settings: dict, overrides=None, device=None,
     "What one run will do, as text: resolved profile, device, sizes, overrides and the benchmark's projected time."
     dev = get_device(device) if where is None else torch.device(device or 'cpu')
     s = settings
-    epochs = f"{s['ddpm']['epochs']}/{s['vae']['epochs']}/{s['ldm']['epochs']}"
+    nets = [m.settings for m in MODELS.values() if m.settings and 'epochs' in s[m.settings]]   # trained by epochs
     lines = [f"profile {params['profile']} on {where or device_name(dev)}: n_train {s['n_train']}, n_gen {s['n_gen']}, "
-             f"n_impute {s['n_impute']}, n_steps {s['n_steps']}, epochs ddpm/vae/ldm {epochs}"]
+             f"n_impute {s['n_impute']}, n_steps {s['n_steps']}, epochs {'/'.join(nets)} "
+             + '/'.join(str(s[k]['epochs']) for k in nets)]
     over = parse_overrides(overrides)
     if over:
         lines.append('overrides: ' + ', '.join(f'{k}={json.dumps(v)}' for k, v in over.items()))
