@@ -19,7 +19,7 @@ from .sampling import sample, impute_guided, impute_replacement
 from .vae import VAE, VAE_CONFIGS, vae_loss
 from .ldm import impute_ldm
 from .diffputer import EDMPrecond, MLPDenoiser, edm_loss
-from .runs import profile_settings, apply_overrides
+from .profiles import profile_settings, apply_overrides
 from .methods import METHODS, method_names, models_for, stage_name
 
 # %% auto #0

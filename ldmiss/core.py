@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #4f510753
 from __future__ import annotations
-import hashlib, json, os, random, tempfile, threading
+import hashlib, json, os, random, subprocess, tempfile, threading
 from pathlib import Path
 import numpy as np
 import torch
@@ -12,10 +12,11 @@ from torchvision.utils import save_image
 from tqdm import tqdm
 
 # %% auto #0
-__all__ = ['to_unit', 'to_net', 'from_net', 'project_root', 'cache_dir', 'atomic_write_bytes', 'atomic_write_json',
-           'atomic_torch_save', 'torch_load_checked', 'sha256_file', 'save_grid', 'save_figure', 'check_generator',
-           'get_device', 'device_name', 'seed_everything', 'stable_seed', 'progress_lines', 'progress_bar', 'check_int',
-           'check_choice', 'check_observed', 'sync_device', 'StepGraph', 'use_compile_cache', 'compiled']
+__all__ = ['to_unit', 'to_net', 'from_net', 'project_root', 'git_state', 'cache_dir', 'atomic_write_bytes',
+           'atomic_write_json', 'atomic_torch_save', 'torch_load_checked', 'sha256_file', 'save_grid', 'save_figure',
+           'check_generator', 'get_device', 'device_name', 'seed_everything', 'stable_seed', 'progress_lines',
+           'progress_bar', 'check_int', 'check_choice', 'check_observed', 'sync_device', 'StepGraph',
+           'use_compile_cache', 'compiled']
 
 # %% ../nbs/00_core.ipynb #cdd6914e
 def to_unit(x_uint8: torch.Tensor) -> torch.Tensor:
@@ -38,6 +39,18 @@ def project_root(start: str | Path | None = None) -> Path:
         if (d / 'settings.ini').exists() and (d / 'ldmiss').is_dir(): return d
     pkg = Path(__file__).resolve().parent.parent
     return pkg if (pkg / 'settings.ini').exists() else here
+
+def git_state(root: Path | None = None) -> dict:
+    "The project's git commit and whether tracked files outside `runs/` have changes (None outside a checkout)."
+    root = root or project_root()
+    git = lambda *args: subprocess.run(['git', *args], cwd=root, capture_output=True, text=True,
+                                       timeout=10).stdout.strip()
+    try:
+        commit = git('rev-parse', 'HEAD')
+        dirty = git('status', '--porcelain', '--untracked-files=no', '--', '.', ':(exclude)runs') != ''
+    except (OSError, subprocess.SubprocessError):
+        return dict(commit=None, dirty=None)
+    return dict(commit=commit or None, dirty=dirty if commit else None)
 
 def cache_dir() -> Path:
     "Folder for derived data (uint8 dataset caches): `$LDMISS_CACHE` or `<project root>/.cache` (git-ignored)."

@@ -20,9 +20,9 @@ from .metrics import classifier_sha256, load_classifier, reference_features, sco
 from .metrics import calibration_rows
 from .calibrate import probabilistic_scores
 from .methods import METHODS, MODELS, FitData, Draw, method_names, models_for, stage_name, check_registry
-from .runs import check_params, profile_settings, apply_overrides, run_dir_for, run_config
-from .runs import settings_digest, settings_diff, flatten_settings, GEN_FIELDS, IMP_FIELDS
-from .runs import runs_root, metrics_complete, git_state
+from .core import git_state
+from .profiles import check_params, profile_settings, apply_overrides, settings_digest, settings_diff, flatten_settings
+from .runs import run_dir_for, run_config, runs_root, metrics_complete, GEN_FIELDS, IMP_FIELDS
 
 # %% auto #0
 __all__ = ['TEST_MASK_SEED', 'SPEED_ONLY', 'DRAWS_PREFIX', 'StaleCacheError', 'default_precision', 'stage_inputs',

@@ -22,24 +22,21 @@ import numpy as np
 import torch
 from . import __version__
 from .core import (get_device, check_int, check_choice, stable_seed, atomic_write_bytes, atomic_write_json,
-                         torch_load_checked, sync_device, progress_bar)
+                         torch_load_checked, sync_device, progress_bar, git_state)
 from .sde import VPSDE
 from .unet import UNet
 from .vae import VAE
 from .ldm import (LDMissFit, fit_ldmiss, impute_ldm, latent_unet_config, check_ldmiss_settings,
                         check_images)
-from .runs import (PROFILES, profile_settings, apply_overrides, check_sampling_settings, flatten_settings,
-                         git_state)
+from .profiles import PROFILES, profile_settings, apply_overrides, check_sampling_settings, flatten_settings
 from .sampling import GUIDANCE_DEFAULTS, guidance_args
-from .experiment import Experiment
 from .calibrate import (SCORES, Conformal, conformalize, hide_observed, min_calibration, crps_ensemble,
                               draw_mean_std, draw_interval, check_level, min_draws, draw_errors, as_float_tensor,
                               like_input)
 
 # %% auto #0
 __all__ = ['IMPUTER_SETTINGS', 'CALIBRATION_LEVELS', 'CALIBRATIONS', 'SAVE_FORMAT', 'WEIGHT_FILES', 'imputer_settings',
-           'interval_calibration', 'LDMissImputer', 'imputer_from_experiment', 'save_imputer', 'load_imputer',
-           'calibration_study']
+           'interval_calibration', 'LDMissImputer', 'imputer_from_experiment', 'save_imputer', 'load_imputer']
 
 # %% ../nbs/17_imputer.ipynb #17b0c006
 IMPUTER_SETTINGS = ('vae', 'ldm', 'n_steps', 'sampler', 'guidance', 'obs_noise', 'impute_batch', 'graphs')   # used
@@ -333,7 +330,8 @@ class LDMissImputer:
 _DEFAULTS = {k: p.default for k, p in inspect.signature(LDMissImputer.__init__).parameters.items() if k in _PARAMS}
 
 # %% ../nbs/17_imputer.ipynb #17b0c018
-def imputer_from_experiment(exp: Experiment) -> LDMissImputer:
+def imputer_from_experiment(exp: Experiment  # a run; read, not imported: the imputer needs only the model layer
+                            ) -> LDMissImputer:
     "A run's LDMiss stage (trained there if not cached) as an `LDMissImputer` with its profile, settings, seed, device."
     profile = exp.params['profile']
     base = flatten_settings(imputer_settings(profile))
@@ -489,52 +487,3 @@ def load_imputer(folder, device=None,  # None: CUDA when available
     saved = rec.get('calibration') or {}
     imp.conformal = {float(v): Conformal(c['kind'], float(v), c['q'], c['n']) for v, c in saved.items()}
     return imp
-
-# %% ../nbs/17_imputer.ipynb #17b0c01f
-def _calibrated_rows(draws: torch.Tensor, x: torch.Tensor, hidden: torch.Tensor, miss: torch.Tensor, levels,
-                     kind: str) -> list:
-    "Per level: coverage and width on the `miss` pixels of the draw intervals widened by calibration on `hidden`."
-    mean, std = draw_mean_std(draws)
-    rows = []
-    for level in levels:
-        lo, hi = draw_interval(draws, level)
-        c = conformalize(x[hidden], level, kind, lo=lo[hidden], hi=hi[hidden], mean=mean[hidden], std=std[hidden])
-        a, b = c.interval(lo=lo, hi=hi, mean=mean, std=std)
-        raw = ((lo[miss] <= x[miss]) & (x[miss] <= hi[miss])).float().mean().item()
-        inside = ((a[miss] <= x[miss]) & (x[miss] <= b[miss])).float().mean().item()
-        rows.append(dict(level=level, coverage=inside, width=(b - a)[miss].mean().item(), q=c.q, n_calibration=c.n,
-                         raw_coverage=raw, raw_width=(hi - lo)[miss].mean().item()))
-    return rows
-
-def calibration_study(exp: Experiment,  # a run; its LDMiss stage is loaded from its cache (or trained there)
-                      n_draws: int = 20,  # completions per image (≥ 2)
-                      n_images: int | None = None,  # the first test images; None: all the run's (n_impute)
-                      levels=CALIBRATION_LEVELS,
-                      calibrated_levels=(0.5, 0.9),  # levels also measured conformally widened ('observed')
-                      hide: float = 0.2  # the fraction of each image's observed pixels hidden to calibrate on
-                     ) -> tuple:
-    """(record, draws): the coverage of draw intervals, raw and conformally calibrated on hidden observed pixels, the
-    CRPS, and the draw-mean and single-draw MSE of a run's LDMiss on its test images and masks."""
-    n_draws = check_int('n_draws', n_draws, 2)
-    for level in sorted([*levels, *calibrated_levels], reverse=True):   # the highest needs the most draws: first
-        check_level(level, n_draws)
-    x, m = exp.test_data()
-    n = check_int('n_images', n_images if n_images is not None else len(x))
-    if n > len(x):
-        raise ValueError(f"n_images={n} exceeds the run's {len(x)} test images (n_impute)")
-    imp = imputer_from_experiment(exp)
-    x, m = x[:n].cpu(), m[:n].cpu()
-    sync_device(exp.device)
-    start = time.perf_counter()
-    draws = imp.sample(torch.where(m, x, torch.nan), n_draws)
-    sync_device(exp.device)
-    secs = time.perf_counter() - start
-    # calibration from the images themselves: a second set of draws with a fraction of the observed pixels hidden too
-    seen, hidden = hide_observed(m, hide, torch.Generator().manual_seed(stable_seed(exp.params['seed'], 'hide')))
-    cal_draws = as_float_tensor(imp.sample(torch.where(seen, x, torch.nan), n_draws))
-    calibrated = {kind: _calibrated_rows(cal_draws, x, hidden, ~m, calibrated_levels, kind) for kind in SCORES}
-    record = dict(params=exp.params, settings=imp.settings, overrides=imp.overrides,
-                  test_rate=exp.settings['test_rate'], device=str(exp.device), n_images=n, seconds=round(secs, 2),
-                  git=git_state(), crps=crps_ensemble(draws[:, ~m], x[~m]).mean().item(),
-                  **interval_calibration(draws, x, m, levels), hide=hide, calibrated=calibrated)
-    return record, draws

@@ -10,7 +10,7 @@ from .core import check_int, sync_device
 from .sampling import SAMPLERS, DEFAULT_SAMPLER, check_sampler
 from .metrics import score_images, imputation_metrics
 from .methods import method_names
-from .runs import git_state
+from .core import git_state
 from .experiment import Experiment
 
 # %% auto #0

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 from .core import project_root, check_int
-from .runs import (check_params, profile_settings, apply_overrides, parse_overrides, parse_value, run_name,
-                         runs_root, figures_dir)
+from .profiles import check_params, profile_settings, apply_overrides, parse_overrides, parse_value
+from .runs import run_name, runs_root, figures_dir
 from .experiment import Experiment
 from .nfe import nfe_grid, nfe_images, check_trained
 from .imputer import CALIBRATION_LEVELS, check_level

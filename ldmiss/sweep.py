@@ -13,9 +13,9 @@ try:
 except ImportError:
     submitit = None
 from .core import project_root, check_int, check_choice, get_device, device_name, atomic_write_json
-from .runs import check_params, profile_settings, apply_overrides, parse_overrides, run_key, run_dir_for
-from .runs import resolve_profile, run_lock, CPU_PROFILES
-from .runs import runs_root, metrics_complete
+from .profiles import check_params, profile_settings, apply_overrides, parse_overrides, resolve_profile
+from .profiles import CPU_PROFILES
+from .runs import run_key, run_dir_for, run_lock, runs_root, metrics_complete
 from .sampling import DEFAULT_SAMPLER
 from .methods import MODELS
 from .experiment import run_experiment, run_digest
