@@ -40,7 +40,7 @@ ACCOUNT ?=
 SBATCH ?=
 NO_SUBMIT ?=
 
-.PHONY: help env fashion-data test test-slow run sweep sweep-status figures rescore readme docs docs-check nfe calibration bench bench-cpu gpu-wheels export clean-cache clean-venv
+.PHONY: help env fashion-data test test-slow run sweep sweep-status figures rescore readme docs docs-check nfe calibration bench bench-cpu profile-cpu gpu-wheels export clean-cache clean-venv
 .DEFAULT_GOAL := help
 
 # A bare `make` lists the targets: the lines below marked `## ` (nothing is installed or run).
@@ -176,6 +176,10 @@ bench: env  ## throughput of the networks in every variant, projected GPU-hours 
 # The cpu profile's networks on this CPU: fp32, channels-last, bf16, both, compiled; ratios to fp32 and the best over a run.
 bench-cpu: env  ## CPU throughput of the cpu profile's networks in every precision / layout / compile variant (runs/bench/bench_cpu.json)
 	$(PY) -m ldmiss.bench --profile cpu --out runs/bench/bench_cpu.json
+
+# Where a training step of the cpu profile's pixel U-Net spends its time, fp32 and bf16, by kind of operator (shares).
+profile-cpu: env  ## where a CPU training step spends its time, by operator kind (runs/bench/step_cpu.json)
+	$(PY) -m ldmiss.bench --profile cpu --step-profile --out runs/bench/step_cpu.json
 
 # What a bare GPU machine (Python 3.12 with PyTorch, numpy, scipy, tqdm, python-dateutil; no Jupyter) lacks for
 # .ci/gpu_check.sh to execute nbs/run.ipynb there: papermill, ipykernel and what they need, at requirements.lock's

@@ -4,7 +4,7 @@
 
 # %% ../nbs/14_bench.ipynb #370efeca
 from __future__ import annotations
-import argparse, copy, json, math, os, statistics, sys, time
+import argparse, copy, json, math, statistics, sys, time
 from pathlib import Path
 import torch
 from torch import nn
@@ -18,18 +18,17 @@ from .train import train, WARM_STEPS
 from .sampling import sample, impute_guided, impute_replacement
 from .vae import VAE, VAE_CONFIGS, vae_loss
 from .ldm import impute_ldm
-from .diffputer import EDMPrecond, MLPDenoiser, edm_loss
 from .profiles import profile_settings, apply_overrides
 from .methods import METHODS, method_names, models_for, stage_name
 
 # %% auto #0
 __all__ = ['BENCH_PROFILES', 'SAMPLE_METHODS', 'IMPUTE_METHODS', 'TRAIN_NETS', 'SECTIONS', 'RATE_KEYS', 'VARIANTS',
-           'PAPER_PROTOCOL', 'BENCH_TARGETS', 'QUICK_RUN_EXCLUDES', 'CPU_VARIANTS', 'CPU_NETS', 'bench_settings',
+           'PAPER_PROTOCOL', 'BENCH_TARGETS', 'QUICK_RUN_EXCLUDES', 'bench_settings', 'epoch_steps',
            'check_bench_settings', 'bench_data', 'bench_losses', 'timed', 'measure_rate', 'naive_train_rate',
-           'variant_options', 'trainer_rates', 'rel_diff', 'train_agreement', 'agreement', 'score_for',
-           'sampling_rates', 'imputation_rates', 'project_gpu_hours', 'project_run_seconds', 'run_variant',
-           'bench_rates', 'bench_call_seconds', 'bench_startup', 'training_rates', 'bench', 'summary', 'cpu_options',
-           'cpu_bench_settings', 'cpu_threads', 'bench_cpu', 'cpu_summary', 'main']
+           'variant_options', 'fresh_compile', 'trainer_rates', 'rel_diff', 'train_agreement', 'agreement',
+           'batch_shape', 'score_for', 'measure_sampler', 'sampling_rates', 'method_imputer', 'imputation_rates',
+           'project_gpu_hours', 'project_run_seconds', 'run_variant', 'bench_rates', 'bench_call_seconds',
+           'bench_startup', 'network_builders', 'training_rates', 'bench', 'summary', 'main']
 
 # %% ../nbs/14_bench.ipynb #bd34b779
 BENCH_PROFILES = ('full', 'smoke')
@@ -67,7 +66,7 @@ def bench_settings(profile: str = 'full') -> dict:
                 impute={k: dict(batch=4, warmup=4, steps=3, naive_steps=3) for k in IMPUTE_METHODS})
 
 # %% ../nbs/14_bench.ipynb #36ca7582
-def _epoch_steps(steps: int) -> int:
+def epoch_steps(steps: int) -> int:
     "Steps per epoch of a benchmark training run: two epochs hold the trainer's warm-up steps and `steps` timed ones."
     return -(-(WARM_STEPS + steps) // 2)
 
@@ -77,7 +76,7 @@ def _check_train(s: dict, n: str) -> None:
     for k in ('batch_size', 'warmup', 'steps', 'naive_steps'):
         check_int(f"settings['train'][{n!r}][{k!r}]", c.get(k))
     most = s['n_data'] // c['batch_size']
-    if max(c['warmup'] + c['naive_steps'], _epoch_steps(c['steps'])) > most:
+    if max(c['warmup'] + c['naive_steps'], epoch_steps(c['steps'])) > most:
         raise ValueError(f"settings['train'][{n!r}]: at most n_data // batch_size = {most} steps fit in one pass over "
                          f"the data (the trainer runs two epochs of (steps + {WARM_STEPS}) / 2, "
                          "the naive loop warmup + naive_steps)")
@@ -186,7 +185,7 @@ def variant_options(variant: str) -> dict:
     "`compile` and `graphs` flags of a variant name ('eager', 'compile', 'graphs', 'compile+graphs')."
     return dict(compile='compile' in variant, graphs='graphs' in variant)
 
-def _fresh_compile(variant: str, dev: torch.device) -> None:
+def fresh_compile(variant: str, dev: torch.device) -> None:
     "Before a compiling variant, forget what earlier variants compiled here, so each pays its own startup."
     if 'compile' in variant:   # (and dynamo's limit of 8 recompilations is never reached, which falls back to eager)
         torch._dynamo.reset()
@@ -198,10 +197,10 @@ def trainer_rates(build, loss_fn, data: tuple, *, variants, batch_size: int, lr:
     "`ldmiss.train.train` per variant, two epochs from the same weights, batches and streams: `{variant: TrainResult}`."
     dev, say = torch.device(device), log or (lambda m: None)
     data = tuple(t.to(dev) for t in data)
-    n = _epoch_steps(steps)   # two epochs: the generator is reseeded between them, as in a run
+    n = epoch_steps(steps)   # two epochs: the generator is reseeded between them, as in a run
     out = {}
     for v in variants:
-        _fresh_compile(v, dev)
+        fresh_compile(v, dev)
         torch.manual_seed(seed)
         model = build()
         out[v] = train(model, loss_fn, data, epochs=2, batch_size=batch_size, lr=lr, ema_decay=0.9999, seed=seed,
@@ -234,7 +233,7 @@ def agreement(diff: float, device_type: str, tolerance: float = 1e-2) -> dict:
     return dict(max_rel_diff=diff, tolerance=tol, ok=diff <= tol)
 
 # %% ../nbs/14_bench.ipynb #02a48ed9
-def _shape(cfg: dict, batch: int) -> tuple:
+def batch_shape(cfg: dict, batch: int) -> tuple:
     "The shape of a batch of `batch` inputs of a U-Net with config `cfg`."
     return (batch, cfg['in_channels'], cfg['image_size'], cfg['image_size'])
 
@@ -260,7 +259,7 @@ def _figure(variants: dict, naive: float, check: dict | None, dev: torch.device)
         fig['graphs_vs_eager'] = check
     return fig
 
-def _measure(call, c: dict, steps: int, s: dict, dev, seed: int):
+def measure_sampler(call, c: dict, steps: int, s: dict, dev, seed: int):
     "Rate, per-call and startup seconds of `call(n_steps, generator)`, and its last output."
     g, last = torch.Generator(dev).manual_seed(seed), {}   # a fresh generator per variant: their k-th calls draw alike
     def run(n):
@@ -271,9 +270,9 @@ def _sampler_figure(measure, naive_call, c, s, dev, seed, section: str) -> dict:
     "Measure every variant of a sampler (`measure(variant)`: its call) and the naive call; check graphs against eager."
     variants, outs = {}, {}
     for v in _variants(s, section, dev):
-        _fresh_compile(v, dev)
-        variants[v], outs[v] = _measure(measure(v), c, c['steps'], s, dev, seed)
-    naive = _measure(naive_call, c, c['naive_steps'], s, dev, seed)[0]['rate']
+        fresh_compile(v, dev)
+        variants[v], outs[v] = measure_sampler(measure(v), c, c['steps'], s, dev, seed)
+    naive = measure_sampler(naive_call, c, c['naive_steps'], s, dev, seed)[0]['rate']
     both = {'eager', 'graphs'} <= set(outs)
     check = agreement(rel_diff([outs['eager']], [outs['graphs']]), dev.type) if both else None
     return _figure(variants, naive, check, dev)
@@ -283,14 +282,14 @@ def sampling_rates(nets: dict, sde: VPSDE, s: dict, dev: torch.device, seed: int
     cuda, out = dev.type == 'cuda', {}
     for name in SAMPLE_METHODS:
         c, net = s['sample'][name], METHODS[name].model   # its model's U-Net (`ldm`: the latents, not decoded)
-        shape = _shape(s['nets'][net], c['batch'])
+        shape = batch_shape(s['nets'][net], c['batch'])
         call = lambda sf, graphs: lambda n, g: sample(sf, sde, shape, n_steps=n, generator=g, device=dev, graphs=graphs)
         variant_call = lambda v: call(score_for(nets[net]['optimised'], sde, v, cuda), 'graphs' in v)
         naive_call = call(score_from_eps(nets[net]['naive'], sde), False)
         out[name] = _sampler_figure(variant_call, naive_call, c, s, dev, seed, 'sample')
     return out
 
-def _imputer(method: str, vae, x: torch.Tensor, m: torch.Tensor):
+def method_imputer(method: str, vae, x: torch.Tensor, m: torch.Tensor):
     "`impute(score, sde, **options)`: the imputer `ldmiss.methods` runs for `method`, on `x` in [0, 1] with mask `m`."
     x_obs = to_net(zero_impute(x, m))
     return dict(ldm_guidance=lambda sf, sde, **kw: impute_ldm(sf, sde, vae, x, m, **kw),   # guided through the decoder
@@ -307,7 +306,7 @@ def imputation_rates(nets: dict, sde: VPSDE, s: dict, dev: torch.device, seed: i
         m = mcar_mask(x.shape, 0.5, generator=g).to(dev)
         def call(kind, variant):
             sf = score_for(net[kind], sde, variant, cuda) if kind == 'optimised' else score_from_eps(net[kind], sde)
-            impute = _imputer(method, nets['vae'][kind], x, m)
+            impute = method_imputer(method, nets['vae'][kind], x, m)
             return lambda n, gen: impute(sf, sde, n_steps=n, generator=gen, graphs='graphs' in variant)
         out[method] = _sampler_figure(lambda v: call('optimised', v), call('naive', 'eager'), c, s, dev, seed, 'impute')
     return out
@@ -409,14 +408,14 @@ def bench_startup(result: dict, kind: str = 'optimised', settings: dict | None =
     return sum(v or 0.0 for v in _variant_values(result, kind, settings, 'startup_seconds').values())
 
 # %% ../nbs/14_bench.ipynb #b266b1a1
-def _builders(s: dict) -> dict:
+def network_builders(s: dict) -> dict:
     "A fresh network of each name in `TRAIN_NETS`, as a function of no arguments."
     return dict(ddpm=lambda: UNet(**s['nets']['ddpm']), ldm=lambda: UNet(**s['nets']['ldm']),
                 vae=lambda: VAE(**s['nets']['vae']))
 
 def training_rates(s: dict, sde: VPSDE, dev: torch.device, seed: int = 0, log=None) -> tuple[dict, dict]:
     "Each network's training images/s (every variant, naive) and the trained networks `{net: {'naive', 'optimised'}}`."
-    say, data, losses, build = log or (lambda m: None), bench_data(s['n_data'], seed), bench_losses(sde), _builders(s)
+    say, data, losses, build = log or (lambda m: None), bench_data(s['n_data'], seed), bench_losses(sde), network_builders(s)
     out, nets = {}, {}
     for name in TRAIN_NETS:
         c = s['train'][name]
@@ -526,143 +525,6 @@ def summary(result: dict) -> str:
         "\n\n(best: the fastest variant of each figure, not every combination of which a run's settings reach; "
         f"startups paid with a compile cache of {files} files at the start)")
 
-# %% ../nbs/14_bench.ipynb #c0a1b2c4
-CPU_VARIANTS = ('fp32', 'channels_last', 'bf16', 'bf16+channels_last', 'compile', 'bf16+compile')
-CPU_NETS = TRAIN_NETS + ('diffputer',)   # DiffPuter's MLP trains too (flat input: no channels-last variant)
-
-def cpu_options(variant: str) -> dict:
-    "The `amp`, `channels_last` and `compile` flags of a CPU variant (`CPU_VARIANTS`)."
-    check_choice('CPU variant', variant, CPU_VARIANTS)
-    return dict(amp='bf16' in variant, channels_last='channels_last' in variant, compile='compile' in variant)
-
-def cpu_bench_settings(profile: str = 'cpu',  # the run profile whose networks, batches and sizes are measured
-                       steps: int = 30,  # timed training steps of each variant
-                       batch: int = 250,  # images per sampler call (a run's: `gen_batch`, `impute_batch`)
-                       variants=CPU_VARIANTS) -> dict:
-    "What the CPU benchmark measures: a run profile's networks and batches, and how long, as JSON data."
-    s = profile_settings(profile)
-    d = s['diffputer']
-    return dict(profile=profile, variants=list(variants), train_steps=steps, sampler_batch=batch, sampler_steps=3,
-                repeats=2, nets=dict(ddpm=dict(s['ddpm']['unet']), vae=dict(s['vae']['net']),
-                                     ldm=dict(s['ldm']['unet']), diffputer=dict(width=d['width'])),
-                train_batch={n: (d if n == 'diffputer' else s[n])['batch_size'] for n in CPU_NETS},
-                run=dict(n_train=s['n_train'], n_gen=s['n_gen'], n_impute=s['n_impute'], n_steps=s['n_steps'],
-                         epochs={n: s[n]['epochs'] for n in TRAIN_NETS}
-                                | dict(diffputer=d['em_iters'] * d['epochs_per_m'])))
-
-# %% ../nbs/14_bench.ipynb #c0a1b2c5
-def _cpu_builders(s: dict) -> dict:
-    "A fresh network of each name in `CPU_NETS`."
-    return dict(**_builders(s), diffputer=lambda: EDMPrecond(MLPDenoiser(784, s['nets']['diffputer']['width'])))
-
-def _applies(net: str, variant: str) -> bool:
-    "Whether `variant` means anything for `net` (channels-last is a layout of image tensors; the MLP has none)."
-    return not (net == 'diffputer' and 'channels_last' in variant)
-
-def _cpu_train(s: dict, seed: int, say) -> dict:
-    "Training images/s and startup seconds of every network in every variant, from the same weights and batches."
-    data, losses, build = bench_data(max(s['train_batch'].values()) * _epoch_steps(s['train_steps'])), \
-        bench_losses(VPSDE()), _cpu_builders(s)
-    data['diffputer'] = (to_net(data['vae'][0]).flatten(1),)
-    losses['diffputer'] = lambda model, batch, g: edm_loss(model, batch[0], g)
-    out = {}
-    for net in CPU_NETS:
-        say(f'train {net}')
-        rs = trainer_rates(build[net], losses[net], data[net], variants=[v for v in s['variants'] if _applies(net, v)],
-                           batch_size=s['train_batch'][net], lr=1e-4, steps=s['train_steps'], device='cpu', seed=seed,
-                           log=say, options=cpu_options)
-        out[net] = {v: dict(rate=r.images_per_sec, startup_seconds=r.startup_seconds) for v, r in rs.items()}
-    return out
-
-# %% ../nbs/14_bench.ipynb #c0a1b2c6
-def _cpu_net(net: nn.Module, variant: str, compile: bool = True) -> nn.Module:
-    "A copy of `net` for sampling in the variant's memory format, compiled where the variant says (and `compile`)."
-    o = cpu_options(variant)
-    net = copy.deepcopy(net).eval().requires_grad_(False)
-    if o['channels_last']: net = net.to(memory_format=torch.channels_last)
-    return compiled(net, dynamic=False) if (o['compile'] and compile) else net
-
-def _cpu_sampling(s: dict, seed: int, say) -> dict:
-    "Network evaluations × images / s of every sampler a run uses to generate and to impute, in every variant."
-    sde, b, cpu = VPSDE(), s['sampler_batch'], torch.device('cpu')
-    torch.manual_seed(seed)
-    nets = {n: build() for n, build in _builders(s).items()}
-    g = torch.Generator().manual_seed(seed)
-    x = to_unit(torch.randint(0, 256, (b, 1, 28, 28), generator=g, dtype=torch.uint8))
-    m, c, out = mcar_mask(x.shape, 0.5, generator=g), dict(batch=b, warmup=2), {}
-    for section, names in (('sample', SAMPLE_METHODS), ('impute', IMPUTE_METHODS)):
-        for name in names:
-            net = METHODS[name].model
-            for v in s['variants']:
-                _fresh_compile(v, cpu)
-                sf = eps_score_fn(_cpu_net(nets[net], v), sde, amp=cpu_options(v)['amp'])
-                if section == 'sample':
-                    shape = _shape(s['nets'][net], b)
-                    call = lambda n, gen: sample(sf, sde, shape, n_steps=n, generator=gen, device=cpu)
-                else:   # the decoder LDMiss guides through: the same layout, not compiled
-                    imp = _imputer(name, _cpu_net(nets['vae'], v, compile=False), x, m)
-                    call = lambda n, gen: imp(sf, sde, n_steps=n, generator=gen)
-                r = _measure(call, c, s['sampler_steps'], s, cpu, seed)[0]
-                out.setdefault(section, {}).setdefault(name, {})[v] = dict(rate=r['rate'],
-                                                                           startup_seconds=r['startup_seconds'])
-                say(f"  {section} {name} {v}: {r['rate']:,.0f} evaluations x images/s, "
-                    f"startup {r['startup_seconds']:.1f} s")
-    return out
-
-# %% ../nbs/14_bench.ipynb #c0a1b2c7
-def _run_work(s: dict, section: str, name: str) -> float:
-    "What one run of the profile does of a figure's work: images × epochs (training), images × sampler steps."
-    r = s['run']
-    if section == 'train': return r['epochs'][name] * r['n_train']
-    return (r['n_gen'] if section == 'sample' else r['n_impute']) * r['n_steps']
-
-def _cpu_figures(raw: dict, s: dict) -> dict:
-    "Each figure's variants with their ratio to fp32 and the seconds a run spends in them, startup included; the best."
-    out = {}
-    for section, figs in raw.items():
-        for name, vs in figs.items():
-            work = _run_work(s, section, name)
-            for d in vs.values():
-                d.update(ratio=d['rate'] / vs['fp32']['rate'], run_seconds=work / d['rate'] + d['startup_seconds'])
-            best = min(vs, key=lambda v: vs[v]['run_seconds'])   # over a whole run: compiling must pay for itself
-            out.setdefault(section, {})[name] = dict(variants=vs, best=best, best_ratio=vs[best]['ratio'],
-                                                     fastest=max(vs, key=lambda v: vs[v]['rate']))
-    return out
-
-def cpu_threads() -> dict:
-    "How many threads torch computes with here, what set them, and the CPU's vector instructions."
-    env = {k: os.environ.get(k) for k in ('OMP_NUM_THREADS', 'MKL_NUM_THREADS')}
-    return dict(intra_op=torch.get_num_threads(), inter_op=torch.get_num_interop_threads(),
-                cores_usable=len(os.sched_getaffinity(0)), cpu_count=os.cpu_count(), env=env,
-                capability=torch.backends.cpu.get_cpu_capability())
-
-def bench_cpu(profile: str = 'cpu',  # the run profile whose networks are measured (`cpu`; `smoke` for a test)
-              settings: dict | None = None,  # default: `cpu_bench_settings(profile)`
-              seed: int = 0, log=None) -> dict:
-    "Training, sampling and imputation throughput on the CPU in every variant of `CPU_VARIANTS`, as ratios to fp32."
-    s = copy.deepcopy(settings) if settings is not None else cpu_bench_settings(profile)
-    for v in s['variants']: cpu_options(v)
-    if 'fp32' not in s['variants']: raise ValueError("the CPU variants must include 'fp32', the baseline of the ratios")
-    say, t0 = log or (lambda m: None), time.perf_counter()
-    say(f"ldmiss.bench: profile {s['profile']} on {device_name(torch.device('cpu'))}, torch {torch.__version__}, "
-        f"{torch.get_num_threads()} threads")
-    use_compile_cache()
-    raw = dict(train=_cpu_train(s, seed, say), **_cpu_sampling(s, seed, say))
-    return dict(profile=s['profile'], device=device_name(torch.device('cpu')), device_type='cpu',
-                torch=torch.__version__, threads=cpu_threads(), **_cpu_figures(raw, s), settings=s,
-                wall_s=time.perf_counter() - t0)
-
-def cpu_summary(result: dict) -> str:
-    "The CPU benchmark as a markdown table: each figure's rate in fp32 and every variant's ratio to it, the best."
-    vs = result['settings']['variants']
-    rows = ['| figure | fp32 (per s) | ' + ' | '.join(vs[1:]) + ' | best over a run |', '|---' * (len(vs) + 2) + '|']
-    for section in ('train', 'sample', 'impute'):
-        for name, f in result[section].items():
-            cell = lambda v: f"{f['variants'][v]['ratio']:.2f}×" if v in f['variants'] else '—'
-            rows.append(f"| {section} {name} | {f['variants']['fp32']['rate']:,.0f} | "
-                        + ' | '.join(cell(v) for v in vs[1:]) + f" | {f['best']} ({f['best_ratio']:.2f}×) |")
-    return '\n'.join(rows)
-
 # %% ../nbs/14_bench.ipynb #8f972ddd
 def main(argv=None) -> int:
     "Command line: run `bench`, print its result as one JSON line (also to `--out`, its table beside it as .md)."
@@ -676,15 +538,23 @@ def main(argv=None) -> int:
     ap.add_argument('--out', default=None, help='also write the result to this JSON file (atomically)')
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--quiet', action='store_true', help='no progress lines or summary on stderr')
+    ap.add_argument('--step-profile', action='store_true', help='with --profile cpu: where a training step of the '
+                    'pixel U-Net spends its time in fp32 and bf16 (step_profile), instead of the throughputs')
     a = ap.parse_args(argv)
     log = None if a.quiet else (lambda m: print(m, file=sys.stderr, flush=True))
     if a.profile == 'cpu' and a.device not in (None, 'cpu'):
         ap.error(f'--profile cpu measures the CPU, not {a.device}')
-    if a.profile == 'cpu':
-        res = bench_cpu(seed=a.seed, log=log)
+    if a.step_profile and a.profile != 'cpu':
+        ap.error('--step-profile profiles the CPU: use it with --profile cpu')
+    if a.profile == 'cpu':   # imported here: the CPU benchmark builds on this module
+        from ldmiss.bench_cpu import bench_cpu, cpu_summary, step_profile, step_summary
+    if a.step_profile:
+        res, show = step_profile(seed=a.seed), step_summary
+    elif a.profile == 'cpu':
+        res, show = bench_cpu(seed=a.seed, log=log), cpu_summary
     else:
-        res = bench(a.profile, device=a.device, seed=a.seed, log=log)
-    table = cpu_summary(res) if a.profile == 'cpu' else summary(res)
+        res, show = bench(a.profile, device=a.device, seed=a.seed, log=log), summary
+    table = show(res)
     if a.out:   # the JSON, and its table beside it for the README (`make readme`)
         atomic_write_json(a.out, res)
         atomic_write_bytes(Path(a.out).with_suffix('.md'), (table + '\n').encode())

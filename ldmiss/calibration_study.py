@@ -5,11 +5,14 @@
 # %% ../nbs/17a_calibration_study.ipynb #c17a0003
 from __future__ import annotations
 import time
+from typing import TYPE_CHECKING
 import torch
 from .core import check_int, stable_seed, sync_device, git_state
 from .calibrate import (SCORES, conformalize, hide_observed, crps_ensemble, draw_mean_std, draw_interval,
                               check_level, as_float_tensor)
 from .imputer import CALIBRATION_LEVELS, interval_calibration, imputer_from_experiment
+if TYPE_CHECKING:   # a run's type, for the signature only
+    from ldmiss.experiment import Experiment
 
 # %% auto #0
 __all__ = ['calibration_study']

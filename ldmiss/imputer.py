@@ -9,20 +9,19 @@ import ctypes
 import hashlib
 import inspect
 import json
-import math
 import os
 import platform
 import secrets
 import shutil
 import tempfile
-import time
 from io import BytesIO
 from pathlib import Path
+from typing import TYPE_CHECKING
 import numpy as np
 import torch
 from . import __version__
 from .core import (get_device, check_int, check_choice, stable_seed, atomic_write_bytes, atomic_write_json,
-                         torch_load_checked, sync_device, progress_bar, git_state)
+                         torch_load_checked, progress_bar)
 from .sde import VPSDE
 from .unet import UNet
 from .vae import VAE
@@ -30,9 +29,10 @@ from .ldm import (LDMissFit, fit_ldmiss, impute_ldm, latent_unet_config, check_l
                         check_images)
 from .profiles import PROFILES, profile_settings, apply_overrides, check_sampling_settings, flatten_settings
 from .sampling import GUIDANCE_DEFAULTS, guidance_args
-from .calibrate import (SCORES, Conformal, conformalize, hide_observed, min_calibration, crps_ensemble,
-                              draw_mean_std, draw_interval, check_level, min_draws, draw_errors, as_float_tensor,
-                              like_input)
+from .calibrate import (SCORES, Conformal, conformalize, hide_observed, min_calibration, draw_mean_std,
+                              draw_interval, check_level, draw_errors, as_float_tensor)
+if TYPE_CHECKING:   # a run's type, for the signatures only: the imputer never imports the experiment
+    from ldmiss.experiment import Experiment
 
 # %% auto #0
 __all__ = ['IMPUTER_SETTINGS', 'CALIBRATION_LEVELS', 'CALIBRATIONS', 'SAVE_FORMAT', 'WEIGHT_FILES', 'imputer_settings',
