@@ -26,7 +26,7 @@ __all__ = ['BENCH_PROFILES', 'SAMPLE_METHODS', 'IMPUTE_METHODS', 'TRAIN_NETS', '
            'PAPER_PROTOCOL', 'BENCH_TARGETS', 'QUICK_RUN_EXCLUDES', 'bench_settings', 'epoch_steps',
            'check_bench_settings', 'bench_data', 'bench_losses', 'timed', 'measure_rate', 'naive_train_rate',
            'variant_options', 'fresh_compile', 'trainer_rates', 'rel_diff', 'train_agreement', 'agreement',
-           'batch_shape', 'score_for', 'measure_sampler', 'sampling_rates', 'method_imputer', 'imputation_rates',
+           'batch_shape', 'score_for', 'measure_sampler', 'sampling_rates', 'imputation_fn', 'imputation_rates',
            'project_gpu_hours', 'project_run_seconds', 'run_variant', 'bench_rates', 'bench_call_seconds',
            'bench_startup', 'network_builders', 'training_rates', 'bench', 'summary', 'main']
 
@@ -289,7 +289,7 @@ def sampling_rates(nets: dict, sde: VPSDE, s: dict, dev: torch.device, seed: int
         out[name] = _sampler_figure(variant_call, naive_call, c, s, dev, seed, 'sample')
     return out
 
-def method_imputer(method: str, vae, x: torch.Tensor, m: torch.Tensor):
+def imputation_fn(method: str, vae, x: torch.Tensor, m: torch.Tensor):
     "`impute(score, sde, **options)`: the imputer `ldmiss.methods` runs for `method`, on `x` in [0, 1] with mask `m`."
     x_obs = to_net(zero_impute(x, m))
     return dict(ldm_guidance=lambda sf, sde, **kw: impute_ldm(sf, sde, vae, x, m, **kw),   # guided through the decoder
@@ -306,7 +306,7 @@ def imputation_rates(nets: dict, sde: VPSDE, s: dict, dev: torch.device, seed: i
         m = mcar_mask(x.shape, 0.5, generator=g).to(dev)
         def call(kind, variant):
             sf = score_for(net[kind], sde, variant, cuda) if kind == 'optimised' else score_from_eps(net[kind], sde)
-            impute = method_imputer(method, nets['vae'][kind], x, m)
+            impute = imputation_fn(method, nets['vae'][kind], x, m)
             return lambda n, gen: impute(sf, sde, n_steps=n, generator=gen, graphs='graphs' in variant)
         out[method] = _sampler_figure(lambda v: call('optimised', v), call('naive', 'eager'), c, s, dev, seed, 'impute')
     return out

@@ -16,7 +16,7 @@ from .diffputer import EDMPrecond, MLPDenoiser, edm_loss
 from .profiles import profile_settings
 from .methods import METHODS
 from .bench import (TRAIN_NETS, SAMPLE_METHODS, IMPUTE_METHODS, trainer_rates, bench_data, bench_losses,
-                          network_builders, epoch_steps, fresh_compile, method_imputer, measure_sampler, batch_shape)
+                          network_builders, epoch_steps, fresh_compile, imputation_fn, measure_sampler, batch_shape)
 
 # %% auto #0
 __all__ = ['CPU_VARIANTS', 'CPU_NETS', 'STEP_CATEGORIES', 'OTHER_OPS', 'KINETO_NOISE', 'cpu_options',
@@ -97,7 +97,7 @@ def _cpu_sampling(s: dict, seed: int, say) -> dict:
                     shape = batch_shape(s['nets'][net], b)
                     call = lambda n, gen: sample(sf, sde, shape, n_steps=n, generator=gen, device=cpu)
                 else:   # the decoder LDMiss guides through: the same layout, not compiled
-                    imp = method_imputer(name, _cpu_net(nets['vae'], v, compile=False), x, m)
+                    imp = imputation_fn(name, _cpu_net(nets['vae'], v, compile=False), x, m)
                     call = lambda n, gen: imp(sf, sde, n_steps=n, generator=gen)
                 r = measure_sampler(call, c, s['sampler_steps'], s, cpu, seed)[0]
                 out.setdefault(section, {}).setdefault(name, {})[v] = dict(rate=r['rate'],

@@ -17,9 +17,9 @@ from .train import TrainResult
 from .sampling import DEFAULT_SAMPLER, sampler_inputs, guidance_inputs
 from .vae import encode_images
 from .metrics import classifier_sha256, load_classifier, reference_features, score_images, imputation_metrics
-from .metrics import calibration_rows
+from .metrics import fill_reference_rows
 from .calibrate import probabilistic_scores
-from .methods import METHODS, MODELS, FitData, Draw, method_names, models_for, stage_name, check_registry
+from .methods import METHODS, MODELS, FitData, Sampling, method_names, models_for, stage_name, check_registry
 from .core import git_state
 from .profiles import check_params, profile_settings, apply_overrides, settings_digest, settings_diff, flatten_settings
 from .runs import run_dir_for, run_config, runs_root, metrics_complete, GEN_FIELDS, IMP_FIELDS
@@ -316,22 +316,22 @@ class Experiment:
         name = self.methods[method].model
         return None if name is None else self.model(name)
 
-    def draw(self, generator, n_steps: int | None = None, sampler: str | None = None) -> Draw:
+    def sampling(self, generator, n_steps: int | None = None, sampler: str | None = None) -> Sampling:
         "How a batch of this run is drawn: from `generator`, with the run's sampler and steps unless given."
-        return Draw(generator, n_steps or self.settings['n_steps'], sampler or self.sampler, self.settings,
+        return Sampling(generator, n_steps or self.settings['n_steps'], sampler or self.sampler, self.settings,
                     tuple(self.test_data()[0].shape[1:]), self.device, self.amp, self.graphs, self.sde,
                     self.fill_image())
 
     def generate_batch(self, method: str, model, lo: int, hi: int, generator, n_steps=None, sampler=None):
         "Samples `lo`..`hi` of `method` from its trained `model`, in [0, 1] (the run's sampler and steps unless given)."
         check_choice('generation method', method, method_names('generation', self.methods))
-        return self.methods[method].run(model, hi - lo, self.draw(generator, n_steps, sampler))
+        return self.methods[method].run(model, hi - lo, self.sampling(generator, n_steps, sampler))
 
     def impute_batch(self, method: str, model, lo: int, hi: int, generator, n_steps=None, sampler=None):
         "Test images `lo`..`hi` completed by `method` with its trained `model`, in [0, 1], observed pixels kept."
         check_choice('imputation method', method, method_names('imputation', self.methods))
-        x, m = (t[lo:hi] for t in self.test_data())   # missing pixels zeroed (never their values); `Draw.fill` the fill
-        return self.methods[method].run(model, zero_impute(x, m), m, self.draw(generator, n_steps, sampler))
+        x, m = (t[lo:hi] for t in self.test_data())   # missing pixels zeroed (never their values); `Sampling.fill` the fill
+        return self.methods[method].run(model, zero_impute(x, m), m, self.sampling(generator, n_steps, sampler))
 
     def _batched(self, key: str, n: int, batch: int, fn, stochastic: bool, *names) -> torch.Tensor:
         "`fn(lo, hi, generator)` over batches of `n`, concatenated; each batch cached as `[<names>_]<lo>.pt` in `key`."
@@ -400,7 +400,7 @@ class Experiment:
         return scores, grids
 
     def _score_imputation(self, clock: Stopwatch) -> tuple:
-        "Every imputation method's scores (of one draw and of `draws`), the calibration rows, the imputation grid."
+        "Every imputation method's scores (of one draw and of `draws`), the reference rows, the imputation grid."
         clf, ref = self.classifier(), self.ref_features()
         x, m = self.test_data()
         xt, mt, _ = self.train_data()
@@ -412,7 +412,7 @@ class Experiment:
         spread = clock.timed(partial(probabilistic_scores, x=x[:n], mask=m[:n], n_calibration=n // 2))
         for method in names:
             scores[method]['draws'] = spread(self.draws(method))
-        scores.update(calibration_rows(x, m, clf, ref, float(xt[mt].mean()), device=self.device))
+        scores.update(fill_reference_rows(x, m, clf, ref, float(xt[mt].mean()), device=self.device))
         vae = self.model('vae')
         with torch.no_grad():
             scores['vae_reconstruction'] = score(from_net(vae.decode(encode_images(vae, x))).clamp(0, 1))

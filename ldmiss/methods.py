@@ -23,7 +23,7 @@ from .diffputer import fit_diffputer, edm_sample, diffputer_impute, DIFFPUTER_DE
 
 # %% auto #0
 __all__ = ['TASKS', 'QUICK_EPOCHS', 'CPU_EPOCHS', 'DDPM_PAPER', 'MODELS', 'METHODS', 'REFERENCES', 'STAGE_PREFIX',
-           'GENERATION_METHODS', 'IMPUTATION_METHODS', 'FitData', 'Model', 'Draw', 'Method', 'ddpm_defaults',
+           'GENERATION_METHODS', 'IMPUTATION_METHODS', 'FitData', 'Model', 'Sampling', 'Method', 'ddpm_defaults',
            'vae_defaults', 'ldm_defaults', 'check_ddpm_settings', 'check_diffputer_settings', 'fit_ddpm',
            'fit_masked_vae', 'fit_latent', 'fit_diffputer_em', 'generate_latent', 'generate_pixel',
            'generate_diffputer', 'impute_latent_guided', 'impute_pixel_guided', 'impute_diffputer', 'impute_vae',
@@ -63,7 +63,7 @@ class Model:
     check: Callable | None = None     # `check(settings, image_shape)`: raise `ValueError` where its group cannot work
 
 @dataclass(frozen=True)
-class Draw:
+class Sampling:
     "How one batch is drawn: its generator, the sampler and steps, and what they run on."
     generator: torch.Generator | None
     n_steps: int              # sampler steps (network evaluations) of the diffusion models
@@ -183,46 +183,46 @@ MODELS = {m.name: m for m in (
           check=check_latent_settings))}
 
 # %% ../nbs/10a_methods.ipynb #2090a6ab
-def generate_latent(fit, n: int, d: Draw) -> torch.Tensor:
+def generate_latent(fit, n: int, d: Sampling) -> torch.Tensor:
     "LDMiss generation: latents from the latent diffusion model, decoded."
     return generate_ldm(fit.score_fn(d.amp), fit.sde, fit.vae, n, n_steps=d.n_steps, generator=d.generator,
                         device=d.device, image_size=d.image_shape[-1], graphs=d.replays, sampler=d.sampler)
 
-def generate_pixel(net, n: int, d: Draw) -> torch.Tensor:
+def generate_pixel(net, n: int, d: Sampling) -> torch.Tensor:
     "Pixel-space generation by the MissDiff-trained U-Net."
     images = sample(eps_score_fn(net, d.sde, d.amp), d.sde, (n, *d.image_shape), n_steps=d.n_steps,
                     generator=d.generator, device=d.device, graphs=d.replays, sampler=d.sampler)
     return from_net(images).clamp(0, 1)
 
-def generate_diffputer(r, n: int, d: Draw) -> torch.Tensor:
+def generate_diffputer(r, n: int, d: Sampling) -> torch.Tensor:
     "DiffPuter's MLP, sampled by EDM's stochastic Heun sampler with its own steps."
     images = edm_sample(r.precond, n, shape=d.image_shape, n_steps=d.settings['diffputer']['n_steps'],
                         generator=d.generator, device=d.device, amp=d.amp, graphs=d.graphs)
     return from_net(images).clamp(0, 1)
 
-def impute_latent_guided(fit, x, mask, d: Draw) -> torch.Tensor:
+def impute_latent_guided(fit, x, mask, d: Sampling) -> torch.Tensor:
     "LDMiss imputation: latent self-guidance through the decoder."
     return impute_ldm(fit.score_fn(d.amp), fit.sde, fit.vae, x, mask, n_steps=d.n_steps, generator=d.generator,
                       graphs=d.replays, sampler=d.sampler, **guidance_args(d.settings))
 
-def _impute_pixel(impute, net, x, mask, d: Draw) -> torch.Tensor:
+def _impute_pixel(impute, net, x, mask, d: Sampling) -> torch.Tensor:
     "Pixel-space imputation by `impute` (guided or replacement) with the MissDiff-trained U-Net."
     out = impute(eps_score_fn(net, d.sde, d.amp), d.sde, to_net(zero_impute(x, mask)), mask, n_steps=d.n_steps,
                  generator=d.generator, graphs=d.replays, sampler=d.sampler)
     return torch.where(mask, x, from_net(out).clamp(0, 1))
 
-def impute_pixel_guided(net, x, mask, d: Draw) -> torch.Tensor:
+def impute_pixel_guided(net, x, mask, d: Sampling) -> torch.Tensor:
     "Pixel-space self-guidance with the MissDiff-trained U-Net, as the run's guidance setting says."
     return _impute_pixel(partial(impute_guided, **guidance_args(d.settings)), net, x, mask, d)
 
-def impute_diffputer(r, x, mask, d: Draw) -> torch.Tensor:
+def impute_diffputer(r, x, mask, d: Sampling) -> torch.Tensor:
     "DiffPuter's own imputation: the mean of K replacement-sampler draws."
     dp = d.settings['diffputer']
     return diffputer_impute(r.precond, x, mask, k_draws=dp['k_draws'], n_steps=dp['n_steps'],
                             n_resample=dp['n_resample'], batch_size=dp['sample_batch'], generator=d.generator,
                             amp=d.amp, graphs=d.graphs)
 
-def impute_vae(vae, x, mask, d: Draw) -> torch.Tensor:
+def impute_vae(vae, x, mask, d: Sampling) -> torch.Tensor:
     "The autoencoder baseline: encode the image filled as in training, decode, keep the observed pixels."
     return impute_autoencoder(vae, x, mask, fill=d.fill)
 
