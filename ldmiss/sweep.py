@@ -4,14 +4,10 @@
 
 # %% ../nbs/13_sweep.ipynb #5e1a0003
 from __future__ import annotations
-import argparse, json, math, os, re, shlex, signal, subprocess, sys, time
+import argparse, json, os, subprocess, sys, time
 from functools import partial
 from pathlib import Path
 import torch
-try:
-    import submitit   # declared and pinned; optional only so a bare GPU machine can run one experiment without it
-except ImportError:
-    submitit = None
 from .core import project_root, check_int, check_choice, get_device, device_name, atomic_write_json
 from .profiles import check_params, profile_settings, apply_overrides, parse_overrides, resolve_profile
 from .profiles import CPU_PROFILES
@@ -20,110 +16,12 @@ from .sampling import DEFAULT_SAMPLER
 from .methods import MODELS
 from .experiment import run_experiment, run_digest
 from .notebooks import execute_notebook, need_papermill, USER_ERROR_TYPES
-from .bench import project_run_seconds, bench_rates, bench_startup, bench_call_seconds
+from .slurm import (submitit, need_submitit, slurm_settings, slurm_script, slurm_executor, slurm_state, submit_runs,
+                          wait_for_runs, ACTIVE, FAILED)
 
 # %% auto #0
-__all__ = ['EXECUTORS', 'SLURM_DEFAULTS', 'ACTIVE', 'FAILED', 'need_submitit', 'slurm_minutes', 'slurm_settings',
-           'slurm_parameters', 'slurm_script', 'plan', 'run_notebook', 'run_command', 'RunJob', 'gpu_slots',
-           'thread_env', 'summary_path', 'sweep', 'sweep_status', 'add_run_options', 'given_overrides', 'main']
-
-# %% ../nbs/13_sweep.ipynb #6a1e0001
-EXECUTORS = ('local', 'slurm')
-
-def need_submitit():
-    "Raise a clear error where submitit, needed for executor='slurm' or a submitit executor, is not installed."
-    if submitit is None:
-        raise ValueError("this sweep needs submitit: `pip install submitit` (make env installs it)")
-
-SLURM_DEFAULTS = dict(partition=None, gpus=1, cpus=8, mem_gb=32, time_min=240, account=None, extra=[],
-                      array_parallelism=64,
-                      max_timeouts=3)   # requeues after hitting the time limit (preemptions are requeued without limit)
-
-def slurm_minutes(t) -> int:
-    "A Slurm time limit (minutes, `MM:SS`, `HH:MM:SS`, `D-HH`, `D-HH:MM`, `D-HH:MM:SS`) in whole minutes, rounded up."
-    if not isinstance(t, str) or t.strip().isdigit():
-        return check_int('slurm time_min', int(t) if isinstance(t, str) else t)
-    try:
-        days, _, rest = t.strip().rpartition('-')
-        d, f = int(days or 0), [int(x) for x in rest.split(':')]
-        if days:
-            h, m, sec = (f + [0, 0])[:3]   # D-HH[:MM[:SS]]
-        else:
-            h, m, sec = {1: (0, f[0], 0), 2: (0, f[0], f[1]), 3: tuple(f)}[len(f)]
-    except (ValueError, KeyError):
-        raise ValueError(f'slurm time must be minutes, MM:SS, HH:MM:SS or D-HH[:MM[:SS]], got {t!r}') from None
-    return max(1, math.ceil(((d * 24 + h) * 3600 + m * 60 + sec) / 60))
-
-# %% ../nbs/13_sweep.ipynb #6a1e0007
-def _sbatch_lines(extra) -> list:
-    "Extra sbatch options as a list of lines (a single option may come as text, none as None)."
-    return [extra] if isinstance(extra, str) else list(extra or [])
-
-def _sbatch_option(line) -> tuple:
-    "An extra sbatch line (`--qos=high`, `#SBATCH --exclusive`) as (name, value); a flag's value is True."
-    name, eq, value = re.sub(r'^#SBATCH\s+', '', str(line).strip())[2:].partition('=')
-    return name, value if eq else True
-
-def slurm_settings(config: str | Path | None = None,  # a JSON file with any of `SLURM_DEFAULTS`' keys (your site's)
-                   **given  # the same keys, e.g. from the command line; None values are ignored
-                  ) -> dict:
-    "Slurm resources: `SLURM_DEFAULTS`, then the file, then `given`; checked, nothing site-specific built in."
-    s = dict(SLURM_DEFAULTS)
-    if config is not None:
-        try:
-            s.update(json.loads(Path(config).read_text()))
-        except (OSError, ValueError) as e:
-            raise ValueError(f'slurm config {config}: {e}') from None
-    site, new = _sbatch_lines(s['extra']), _sbatch_lines(given.get('extra'))
-    s.update({k: v for k, v in given.items() if v is not None and k != 'extra'})
-    unknown = sorted(set(s) - set(SLURM_DEFAULTS))
-    if unknown:
-        raise ValueError(f'unknown slurm setting(s) {unknown}; known: {sorted(SLURM_DEFAULTS)}')
-    s['time_min'] = slurm_minutes(s['time_min'])
-    for k in ('gpus', 'cpus', 'mem_gb', 'array_parallelism', 'max_timeouts'):
-        s[k] = check_int(f'slurm {k}', s[k], 0 if k in ('gpus', 'max_timeouts') else 1)
-    for line in site + new:
-        if not re.fullmatch(r'(#SBATCH\s+)?--[\w-]+(=\S.*)?', str(line).strip()):
-            raise ValueError(f"an extra sbatch line must read --option[=value], got {line!r}")
-    given_names = {_sbatch_option(line)[0] for line in new}   # the command line wins, option by option
-    s['extra'] = [line for line in site if _sbatch_option(line)[0] not in given_names] + new
-    return s
-
-# %% ../nbs/13_sweep.ipynb #6a1e0009
-def slurm_parameters(s: dict, n_jobs: int) -> dict:
-    "submitit's `SlurmExecutor` parameters for settings `s` (one GPU job per run; extra lines as sbatch options)."
-    extra = {name.replace('-', '_'): value for name, value in map(_sbatch_option, s['extra'])}
-    p = dict(job_name='ldmiss', gpus_per_node=s['gpus'], cpus_per_task=s['cpus'], mem=f"{s['mem_gb']}GB",
-             time=s['time_min'], array_parallelism=min(s['array_parallelism'], n_jobs), additional_parameters=extra,
-             stderr_to_stdout=True,   # srun gets the CPUs too: some Slurm versions do not pass the job's on
-             srun_args=['--cpus-per-task', str(s['cpus'])])
-    return {**p, **{k: s[k] for k in ('partition', 'account') if s[k]}}
-
-def _sbatch_options(s: dict, folder: Path, n_jobs: int) -> dict:
-    "The `#SBATCH` options {name: value} of an array of `n_jobs` runs with settings `s`; extra options win by name."
-    opts = {'job-name': 'ldmiss', 'partition': s['partition'] or None, 'account': s['account'] or None, 'nodes': 1,
-            'gpus-per-node': s['gpus'], 'cpus-per-task': s['cpus'], 'mem': f"{s['mem_gb']}GB", 'time': s['time_min'],
-            'array': f"0-{n_jobs - 1}%{min(s['array_parallelism'], n_jobs)}",
-            'output': str(folder.absolute() / '%A_%a_log.out'), 'open-mode': 'append'}   # stderr joins stdout
-    opts.update(map(_sbatch_option, s['extra']))
-    return {k: v for k, v in opts.items() if v is not None}
-
-def slurm_script(s: dict, folder: str | Path,
-                 runs: list  # [(argv, log path)]: array task i runs argv i, its output appended to log i
-                ) -> Path:
-    "Write an sbatch script for `runs` with settings `s` into `folder` (nothing submitted); return its path."
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    header = [f'#SBATCH --{k}' if v is True else f'#SBATCH --{k}={shlex.quote(str(v))}'
-              for k, v in _sbatch_options(s, folder, len(runs)).items()]
-    commands = [shlex.quote(f'{shlex.join(map(str, argv))} >> {shlex.quote(str(log))} 2>&1') for argv, log in runs]
-    srun = shlex.join(['srun', '--unbuffered', '--cpus-per-task', str(s['cpus'])])
-    text = '\n'.join(['#!/bin/bash', '# an ldmiss sweep: array task i runs command i below', *header, '',
-                      f'cd {shlex.quote(str(project_root()))}', 'commands=(', *(f'  {c}' for c in commands), ')',
-                      f'{srun} bash -c "${{commands[$SLURM_ARRAY_TASK_ID]}}"', ''])
-    atomic_write_json(folder / 'slurm.json', s)
-    (folder / 'sweep.sbatch').write_text(text)
-    return folder / 'sweep.sbatch'
+__all__ = ['EXECUTORS', 'plan', 'run_notebook', 'run_command', 'gpu_slots', 'thread_env', 'summary_path', 'sweep',
+           'sweep_status', 'add_run_options', 'given_overrides', 'main']
 
 # %% ../nbs/13_sweep.ipynb #5e1a0011
 def _projection(settings: dict, dev: torch.device, path: Path) -> str:
@@ -134,6 +32,7 @@ def _projection(settings: dict, dev: torch.device, path: Path) -> str:
         bench = None
     if bench is None or bench.get('device_type') != dev.type or bench.get('profile') != 'full':
         return f'projected: no full benchmark of a {dev.type} device in {path} (`make bench` measures one)'
+    from ldmiss.bench import project_run_seconds, bench_rates, bench_startup, bench_call_seconds   # only here
     try:   # the variants this run uses (compile per network, graphs on or off)
         secs = project_run_seconds(settings, bench_rates(bench, 'run', settings),
                                    bench_call_seconds(bench, 'run', settings))
@@ -189,32 +88,6 @@ def run_command(params: dict, runs_dir, notebook: bool, overrides=None, recomput
         cmd += ['--set', f'{k}={json.dumps(v)}']
     return cmd + (['--notebook'] if notebook else []) + ([] if recompute else ['--no-recompute'])
 
-# %% ../nbs/13_sweep.ipynb #9cea6a2c
-def _child_ignores_preemption():
-    "In the run's process: leave SIGTERM (Slurm's preemption notice) and SIGUSR2 (submitit's) to the job process."
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    signal.signal(signal.SIGUSR2, signal.SIG_IGN)
-
-class RunJob(submitit.helpers.Checkpointable if submitit else object):
-    "One experiment as a submitit job: its command in a subprocess, output appended to the run's `run.log`."
-    def __call__(self, argv: list, log_path: str, cwd: str) -> int:
-        with open(log_path, 'a') as f:
-            proc = subprocess.Popen(argv, stdout=f, stderr=subprocess.STDOUT, cwd=cwd, start_new_session=True,
-                                    preexec_fn=_child_ignores_preemption)
-            try:
-                rc = proc.wait()
-            finally:   # requeued, cancelled or interrupted: the run stops, and all it started (papermill, kernel)
-                if proc.poll() is None:
-                    try:
-                        os.killpg(proc.pid, signal.SIGKILL)
-                    except ProcessLookupError:
-                        pass
-                    proc.wait()
-        if rc:
-            raise RuntimeError(f'the run exited with status {rc}; its log: {log_path}')
-        return rc
-    # checkpoint() (inherited) resubmits the same call on preemption or timeout: every stage is cached, so it resumes
-
 # %% ../nbs/13_sweep.ipynb #9cea6a2f
 def gpu_slots(n_gpus: int, jobs_per_gpu: int | None, jobs: int) -> list:
     "Device of each local worker slot: `jobs_per_gpu` per GPU where there are GPUs, else `jobs` slots with no device."
@@ -266,6 +139,8 @@ def _run_local(todo: list, slots: list, log) -> dict:
     return status
 
 # %% ../nbs/13_sweep.ipynb #9cea6a32
+EXECUTORS = ('local', 'slurm')   # where a sweep's runs go: here, or a Slurm job array
+
 def _sweep_options(executor='local', slurm: dict | None = None, jobs: int = 1, jobs_per_gpu: int | None = None,
                    profile: str = 'auto') -> dict:
     "A sweep's executor, Slurm settings and workers, checked; with the profile and device type of its runs."
@@ -299,49 +174,6 @@ def _grid_text(grid: list) -> str:
     seeds = ' '.join(dict.fromkeys(str(p['seed']) for p in grid))
     return f'sweep: {len(grid)} runs (rates {rates} × seeds {seeds})'
 
-# %% ../nbs/13_sweep.ipynb #9cea6a35
-# Slurm's states of a live job, and of one that ended without finishing
-ACTIVE = ('PENDING', 'RUNNING', 'REQUEUED', 'CONFIGURING', 'COMPLETING', 'RESIZING', 'SUSPENDED')
-FAILED = ('FAILED', 'CANCELLED', 'OUT_OF_MEMORY', 'TIMEOUT', 'NODE_FAIL', 'PREEMPTED', 'BOOT_FAIL', 'DEADLINE')
-
-def _slurm_state(folder, job_id) -> str:
-    "Slurm's state of a job (through submitit's sacct reader), 'UNKNOWN' where it cannot be read."
-    try:
-        return submitit.SlurmJob(folder=folder, job_id=job_id).state.split()[0]
-    except Exception:
-        return 'UNKNOWN'
-
-def _slurm_executor(folder: Path, s: dict):
-    "submitit's `SlurmExecutor` for a sweep with settings `s`, or `ValueError` where this machine cannot submit."
-    try:
-        return submitit.SlurmExecutor(folder=folder, max_num_timeout=s['max_timeouts'])
-    except RuntimeError as e:
-        raise ValueError(f'{e} (submit from a Slurm login node, or write the job script only: NO_SUBMIT=1)') from None
-
-def _submit(executor, todo: list, runs: dict, slurm: dict | None, log) -> list:
-    "Submit `todo` [(key, argv)] to a submitit executor as one batch of `RunJob`s, recorded in `runs`; the jobs."
-    if slurm is not None:
-        executor.update_parameters(**slurm_parameters(slurm, len(todo)))
-    with executor.batch():
-        jobs = [executor.submit(RunJob(), argv, runs[k]['log'], str(project_root())) for k, argv in todo]
-    for (k, _), j in zip(todo, jobs):
-        runs[k].update(status='submitted', job_id=str(j.job_id), folder=str(executor.folder),
-                       executor=type(executor).__name__)
-        log(f"submitted {k} as job {j.job_id}  (log: {runs[k]['log']})")
-    return jobs
-
-def _wait(todo: list, jobs: list, runs: dict, log):
-    "Wait for the jobs of `todo` [(key, argv)]; each run's status in `runs` becomes 'done' or 'failed'."
-    for (k, _), j in zip(todo, jobs):
-        try:
-            j.result()
-        except Exception as e:
-            runs[k]['status'] = 'failed'
-            log(f"FAILED   {k}: {(str(e).strip().splitlines() or [type(e).__name__])[-1]}  (log: {runs[k]['log']})")
-        else:
-            runs[k]['status'] = 'done'
-            log(f"finished {k}  (log: {runs[k]['log']})")
-
 # %% ../nbs/13_sweep.ipynb #9cea6a38
 def summary_path(params: dict, runs_dir=None) -> Path:
     "Where sweeps record their runs: `<runs>/<profile>/<dataset>/<mechanism>/sweep.json`."
@@ -360,7 +192,7 @@ def _still_queued(old: dict, digest: str) -> bool:
     "Whether a run recorded as submitted with these settings is still queued or running on Slurm."
     if old.get('status') != 'submitted' or old.get('digest') != digest or 'folder' not in old:
         return False
-    return _slurm_state(old['folder'], old['job_id']) in ACTIVE
+    return slurm_state(old['folder'], old['job_id']) in ACTIVE
 
 def _todo(grid: list, settings: dict, device_type: str, runs_dir, runs: dict, log) -> list:
     "The runs of `grid` to start, [(key, params)]; `runs` updated: complete ones 'skipped', those to start 'pending'."
@@ -416,7 +248,7 @@ def sweep(rates, seeds, dataset='mnist', mechanism='mcar', profile='auto',
     path, executor = summary_path(grid[0], runs_dir), o['executor']
     jobs_folder = path.parent / 'submitit' / time.strftime('%Y%m%d-%H%M%S')
     if executor == 'slurm' and submit:
-        executor = _slurm_executor(jobs_folder, o['slurm'])
+        executor = slurm_executor(jobs_folder, o['slurm'])
     record = _sweep_record(path, o['device_type'])   # recorded in sweep.json, for `sweep_status`
     runs, keys = record['runs'], [run_key(p, settings) for p in grid]
     todo = [(k, (command or run_command)(p, runs_dir, notebook, overrides, recompute))
@@ -432,10 +264,10 @@ def sweep(rates, seeds, dataset='mnist', mechanism='mcar', profile='auto',
         skipped = [k for k in keys if runs[k]['status'] == 'skipped']
         return dict(done=[], skipped=skipped, failed=[], submitted=[], script=str(script))
     elif todo:
-        submitted = _submit(executor, todo, runs, o['slurm'], log)
+        submitted = submit_runs(executor, todo, runs, o['slurm'], log)
         atomic_write_json(path, record)
         if wait if wait is not None else not o['on_slurm']:
-            _wait(todo, submitted, runs, log)
+            wait_for_runs(todo, submitted, runs, log)
     atomic_write_json(path, record)
     return _outcome(keys, runs, path, log)
 
@@ -452,7 +284,7 @@ def _run_state(r: dict) -> tuple:
     where = f"{r['log']}, job output: {job.paths.stdout}"
     if job.paths.result_pickle.exists():   # the job has ended: `exception()` says how, without waiting
         return ('failed' if job.exception() is not None else 'pending'), where
-    if r.get('executor') == 'SlurmExecutor' and _slurm_state(r['folder'], r['job_id']) in FAILED:
+    if r.get('executor') == 'SlurmExecutor' and slurm_state(r['folder'], r['job_id']) in FAILED:
         return 'failed', where
     return 'pending', where
 
