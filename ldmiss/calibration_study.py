@@ -9,13 +9,42 @@ from typing import TYPE_CHECKING
 import torch
 from .core import check_int, stable_seed, sync_device, git_state
 from .calibrate import (SCORES, conformalize, hide_observed, crps_ensemble, draw_mean_std, draw_interval,
-                              check_level, as_float_tensor)
-from .imputer import CALIBRATION_LEVELS, interval_calibration, imputer_from_experiment
+                              check_level, as_float_tensor, draw_errors)
+from .imputer import imputer_from_experiment
 if TYPE_CHECKING:   # a run's type, for the signature only
     from ldmiss.experiment import Experiment
 
 # %% auto #0
-__all__ = ['calibration_study']
+__all__ = ['CALIBRATION_LEVELS', 'interval_calibration', 'calibration_study']
+
+# %% ../nbs/17a_calibration_study.ipynb #17b0c00c
+CALIBRATION_LEVELS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)   # 0.9 needs 19 draws
+
+def _coverage_row(draws: torch.Tensor, t: torch.Tensor, miss: torch.Tensor, groups: dict, level: float) -> dict:
+    "Coverage (all, then per group of `groups`) and mean width of the `level` draw interval over the entries `miss`."
+    lo, hi = draw_interval(draws, level)
+    inside = (lo[miss] <= t) & (t <= hi[miss])
+    by_group = {f'coverage_{g}': inside[w].float().mean().item() if w.any() else None for g, w in groups.items()}
+    return dict(level=level, coverage=inside.float().mean().item(), width=(hi - lo)[miss].mean().item(), **by_group)
+
+def interval_calibration(draws: torch.Tensor,  # [n_draws, N, C, H, W] imputations
+                         x: torch.Tensor,  # [N, C, H, W] the truth
+                         mask: torch.Tensor,  # bool like `x`, True = observed (scores are over the missing entries)
+                         levels=CALIBRATION_LEVELS  # interval levels to score
+                        ) -> dict:
+    "Coverage and width of each level's draw interval on the missing pixels; the MSE of the draw mean and of one draw."
+    draws, x = as_float_tensor(draws).cpu(), as_float_tensor(x).cpu()
+    miss = ~torch.as_tensor(mask).cpu()
+    if draws.ndim != x.ndim + 1 or draws.shape[1:] != x.shape or miss.shape != x.shape:
+        raise ValueError(f'draws {tuple(draws.shape)} must be [n_draws, *x.shape] and mask like x {tuple(x.shape)}')
+    if not miss.any():
+        raise ValueError('no missing entries to score')
+    t = x[miss]
+    groups = dict(background=t == 0, ink=t > 0)
+    rows = [_coverage_row(draws, t, miss, groups, level) for level in levels]
+    return dict(n_draws=len(draws), n_missing=int(miss.sum()),
+                fraction_background=groups['background'].float().mean().item(), **draw_errors(draws[:, miss], t),
+                levels=rows)
 
 # %% ../nbs/17a_calibration_study.ipynb #17b0c01f
 def _calibrated_rows(draws: torch.Tensor, x: torch.Tensor, hidden: torch.Tensor, miss: torch.Tensor, levels,

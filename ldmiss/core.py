@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #4f510753
 from __future__ import annotations
-import hashlib, json, os, random, subprocess, tempfile, threading
+import ctypes, hashlib, json, os, random, shutil, subprocess, tempfile, threading
 from pathlib import Path
 import numpy as np
 import torch
@@ -13,10 +13,10 @@ from tqdm import tqdm
 
 # %% auto #0
 __all__ = ['to_unit', 'to_net', 'from_net', 'project_root', 'git_state', 'cache_dir', 'atomic_write_bytes',
-           'atomic_write_json', 'atomic_torch_save', 'torch_load_checked', 'sha256_file', 'save_grid', 'save_figure',
-           'check_generator', 'get_device', 'device_name', 'seed_everything', 'stable_seed', 'progress_lines',
-           'progress_bar', 'check_int', 'check_choice', 'check_observed', 'sync_device', 'StepGraph',
-           'use_compile_cache', 'compiled']
+           'atomic_write_json', 'atomic_torch_save', 'torch_load_checked', 'sha256_file', 'exchange_paths',
+           'swap_in_folder', 'save_grid', 'save_figure', 'check_generator', 'get_device', 'device_name',
+           'seed_everything', 'stable_seed', 'progress_lines', 'progress_bar', 'check_int', 'check_choice',
+           'check_observed', 'sync_device', 'StepGraph', 'use_compile_cache', 'compiled']
 
 # %% ../nbs/00_core.ipynb #cdd6914e
 def to_unit(x_uint8: torch.Tensor) -> torch.Tensor:
@@ -96,6 +96,27 @@ def sha256_file(path, chunk: int = 1 << 20) -> str:
     with open(path, 'rb') as f:
         for b in iter(lambda: f.read(chunk), b''): h.update(b)
     return h.hexdigest()
+
+# %% ../nbs/00_core.ipynb #00c0f002
+def exchange_paths(a: Path, b: Path) -> bool:
+    "Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False where the system cannot."
+    try:
+        rename = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return False
+    return rename(-100, os.fsencode(a), -100, os.fsencode(b), 2) == 0   # -100: AT_FDCWD; 2: RENAME_EXCHANGE
+
+def swap_in_folder(new: Path, folder: Path) -> None:
+    "Put the complete folder `new` at `folder`; an old `folder` is replaced in one step and removed."
+    if not folder.exists():
+        os.rename(new, folder)
+    elif exchange_paths(new, folder):
+        shutil.rmtree(new)   # `new` now holds the old folder
+    else:   # two renames: an interruption between them leaves the old folder beside `folder`, never a mixture
+        old = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f'.{folder.name}.old-'))
+        os.replace(folder, old)
+        os.rename(new, folder)
+        shutil.rmtree(old)
 
 # %% ../nbs/00_core.ipynb #632d9c49
 def save_grid(images: torch.Tensor,  # [N, C, H, W] in [0, 1] (clipped here, for display only)

@@ -5,15 +5,12 @@
 # %% ../nbs/17_imputer.ipynb #17b0c003
 from __future__ import annotations
 import copy
-import ctypes
 import hashlib
 import inspect
 import json
-import os
 import platform
 import secrets
 import shutil
-import tempfile
 from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,7 +18,7 @@ import numpy as np
 import torch
 from . import __version__
 from .core import (get_device, check_int, check_choice, stable_seed, atomic_write_bytes, atomic_write_json,
-                         torch_load_checked, progress_bar)
+                         torch_load_checked, progress_bar, swap_in_folder)
 from .sde import VPSDE
 from .unet import UNet
 from .vae import VAE
@@ -30,13 +27,13 @@ from .ldm import (LDMissFit, fit_ldmiss, impute_ldm, latent_unet_config, check_l
 from .profiles import PROFILES, profile_settings, apply_overrides, check_sampling_settings, flatten_settings
 from .sampling import GUIDANCE_DEFAULTS, guidance_args
 from .calibrate import (SCORES, Conformal, conformalize, hide_observed, min_calibration, draw_mean_std,
-                              draw_interval, check_level, draw_errors, as_float_tensor)
+                              draw_interval, check_level, as_float_tensor)
 if TYPE_CHECKING:   # a run's type, for the signatures only: the imputer never imports the experiment
     from ldmiss.experiment import Experiment
 
 # %% auto #0
-__all__ = ['IMPUTER_SETTINGS', 'CALIBRATION_LEVELS', 'CALIBRATIONS', 'SAVE_FORMAT', 'WEIGHT_FILES', 'imputer_settings',
-           'interval_calibration', 'LDMissImputer', 'imputer_from_experiment', 'save_imputer', 'load_imputer']
+__all__ = ['IMPUTER_SETTINGS', 'CALIBRATIONS', 'SAVE_FORMAT', 'WEIGHT_FILES', 'imputer_settings', 'LDMissImputer',
+           'imputer_from_experiment', 'save_imputer', 'load_imputer']
 
 # %% ../nbs/17_imputer.ipynb #17b0c006
 IMPUTER_SETTINGS = ('vae', 'ldm', 'n_steps', 'sampler', 'guidance', 'obs_noise', 'impute_batch', 'graphs')   # used
@@ -49,35 +46,6 @@ def imputer_settings(profile: str = 'paper',  # one of `ldmiss.runs.PROFILES`
     full = profile_settings(profile)
     chosen = {k: full[k] for k in IMPUTER_SETTINGS}
     return check_sampling_settings(apply_overrides(chosen, overrides, check=False))
-
-# %% ../nbs/17_imputer.ipynb #17b0c00c
-CALIBRATION_LEVELS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)   # 0.9 needs 19 draws
-
-def _coverage_row(draws: torch.Tensor, t: torch.Tensor, miss: torch.Tensor, groups: dict, level: float) -> dict:
-    "Coverage (all, then per group of `groups`) and mean width of the `level` draw interval over the entries `miss`."
-    lo, hi = draw_interval(draws, level)
-    inside = (lo[miss] <= t) & (t <= hi[miss])
-    by_group = {f'coverage_{g}': inside[w].float().mean().item() if w.any() else None for g, w in groups.items()}
-    return dict(level=level, coverage=inside.float().mean().item(), width=(hi - lo)[miss].mean().item(), **by_group)
-
-def interval_calibration(draws: torch.Tensor,  # [n_draws, N, C, H, W] imputations
-                         x: torch.Tensor,  # [N, C, H, W] the truth
-                         mask: torch.Tensor,  # bool like `x`, True = observed (scores are over the missing entries)
-                         levels=CALIBRATION_LEVELS  # interval levels to score
-                        ) -> dict:
-    "Coverage and width of each level's draw interval on the missing pixels; the MSE of the draw mean and of one draw."
-    draws, x = as_float_tensor(draws).cpu(), as_float_tensor(x).cpu()
-    miss = ~torch.as_tensor(mask).cpu()
-    if draws.ndim != x.ndim + 1 or draws.shape[1:] != x.shape or miss.shape != x.shape:
-        raise ValueError(f'draws {tuple(draws.shape)} must be [n_draws, *x.shape] and mask like x {tuple(x.shape)}')
-    if not miss.any():
-        raise ValueError('no missing entries to score')
-    t = x[miss]
-    groups = dict(background=t == 0, ink=t > 0)
-    rows = [_coverage_row(draws, t, miss, groups, level) for level in levels]
-    return dict(n_draws=len(draws), n_missing=int(miss.sum()),
-                fraction_background=groups['background'].float().mean().item(), **draw_errors(draws[:, miss], t),
-                levels=rows)
 
 # %% ../nbs/17_imputer.ipynb #17b0c00f
 _TORCH_DTYPES = (torch.uint8, torch.float16, torch.bfloat16, torch.float32, torch.float64)
@@ -410,26 +378,6 @@ def _check_replaceable(folder: Path) -> None:
         raise ValueError(f'{folder} holds files that LDMissImputer.save did not write ({shown}): '
                          'save into a new or empty folder, or one that holds only a saved imputer')
 
-def _exchange(a: Path, b: Path) -> bool:
-    "Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False where the system cannot."
-    try:
-        rename = ctypes.CDLL(None, use_errno=True).renameat2
-    except (AttributeError, OSError):
-        return False
-    return rename(-100, os.fsencode(a), -100, os.fsencode(b), 2) == 0   # -100: AT_FDCWD; 2: RENAME_EXCHANGE
-
-def _swap_in(new: Path, folder: Path) -> None:
-    "Put the complete folder `new` at `folder`; an old `folder` is replaced in one step and removed."
-    if not folder.exists():
-        os.rename(new, folder)
-    elif _exchange(new, folder):
-        shutil.rmtree(new)   # `new` now holds the old imputer
-    else:   # two renames: an interruption between them leaves the old imputer beside `folder`, never a mixture
-        old = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f'.{folder.name}.old-'))
-        os.replace(folder, old)
-        os.rename(new, folder)
-        shutil.rmtree(old)
-
 def save_imputer(imputer: LDMissImputer, folder) -> Path:
     """Write a fitted imputer into `folder`: `vae.pt`, `ldm.pt` (tensors only) and `imputer.json` (settings, versions,
     SHA-256s), written into a fresh sibling folder that replaces `folder` only once it is complete."""
@@ -452,7 +400,7 @@ def save_imputer(imputer: LDMissImputer, folder) -> Path:
         if imputer.conformal:   # `calibrate`'s widening per level, vouched for by the record's hash like the rest
             rec['calibration'] = {f'{v:g}': dict(kind=c.kind, q=c.q, n=c.n) for v, c in imputer.conformal.items()}
         atomic_write_json(new / 'imputer.json', {**rec, 'record_sha256': _record_hash(rec)})
-        _swap_in(new, folder)
+        swap_in_folder(new, folder)
     finally:
         if new.exists():
             shutil.rmtree(new)

@@ -13,7 +13,8 @@ from .profiles import check_params, profile_settings, apply_overrides, parse_ove
 from .runs import run_name, runs_root, figures_dir
 from .experiment import Experiment
 from .nfe import nfe_grid, nfe_images, check_trained
-from .imputer import CALIBRATION_LEVELS, check_level
+from .calibrate import check_level
+from .calibration_study import CALIBRATION_LEVELS
 from .notebooks import execute_notebook, papermill
 from .sweep import add_run_options, given_overrides
 
