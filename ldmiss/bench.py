@@ -19,25 +19,19 @@ from .sampling import sample, impute_guided, impute_replacement
 from .vae import VAE, VAE_CONFIGS, vae_loss
 from .ldm import impute_ldm
 from .profiles import profile_settings, apply_overrides
-from .methods import METHODS, method_names, models_for, stage_name
+from .methods import METHODS
+from .projection import (SAMPLE_METHODS, IMPUTE_METHODS, TRAIN_NETS, SECTIONS, BENCH_TARGETS, bench_rates,
+                               bench_figures, bench_projections)
 
 # %% auto #0
-__all__ = ['BENCH_PROFILES', 'SAMPLE_METHODS', 'IMPUTE_METHODS', 'TRAIN_NETS', 'SECTIONS', 'RATE_KEYS', 'VARIANTS',
-           'PAPER_PROTOCOL', 'BENCH_TARGETS', 'QUICK_RUN_EXCLUDES', 'bench_settings', 'epoch_steps',
-           'check_bench_settings', 'bench_data', 'bench_losses', 'timed', 'measure_rate', 'naive_train_rate',
-           'variant_options', 'fresh_compile', 'trainer_rates', 'rel_diff', 'train_agreement', 'agreement',
-           'batch_shape', 'score_for', 'measure_sampler', 'sampling_rates', 'imputation_fn', 'imputation_rates',
-           'project_gpu_hours', 'project_run_seconds', 'run_variant', 'bench_rates', 'bench_call_seconds',
-           'bench_startup', 'network_builders', 'training_rates', 'bench', 'summary', 'main']
+__all__ = ['BENCH_PROFILES', 'VARIANTS', 'bench_settings', 'epoch_steps', 'check_bench_settings', 'bench_data',
+           'bench_losses', 'timed', 'measure_rate', 'naive_train_rate', 'variant_options', 'fresh_compile',
+           'trainer_rates', 'rel_diff', 'train_agreement', 'agreement', 'batch_shape', 'score_for', 'measure_sampler',
+           'sampling_rates', 'imputation_fn', 'imputation_rates', 'network_builders', 'training_rates', 'bench',
+           'summary', 'main']
 
 # %% ../nbs/14_bench.ipynb #bd34b779
 BENCH_PROFILES = ('full', 'smoke')
-SAMPLE_METHODS = method_names('generation', sampler=True)   # ('ldm', 'ddpm'): the generation methods with a sampler
-IMPUTE_METHODS = method_names('imputation', sampler=True)   # ('ldm_guidance', 'ddpm_guidance', 'ddpm_replacement')
-
-TRAIN_NETS = models_for(SAMPLE_METHODS + IMPUTE_METHODS)   # ('ddpm', 'vae', 'ldm'): the networks they train
-SECTIONS = dict(train=TRAIN_NETS, sample=SAMPLE_METHODS, impute=IMPUTE_METHODS)   # the figures of each section
-RATE_KEYS = tuple(f'{sec}_{name}' for sec, names in SECTIONS.items() for name in names)   # train_ddpm, sample_ldm...
 VARIANTS = dict(train=('eager', 'compile', 'graphs', 'compile+graphs'),   # what each section can measure (the table)
                 sample=('eager', 'compile', 'graphs', 'compile+graphs'),
                 impute=('eager', 'graphs', 'compile+graphs'))
@@ -311,102 +305,6 @@ def imputation_rates(nets: dict, sde: VPSDE, s: dict, dev: torch.device, seed: i
         out[method] = _sampler_figure(lambda v: call('optimised', v), call('naive', 'eager'), c, s, dev, seed, 'impute')
     return out
 
-# %% ../nbs/14_bench.ipynb #a4cbc311
-PAPER_PROTOCOL = dict(n_rates=6, n_seeds=3, epochs=50, n_train=60_000, n_gen=10_000, n_impute=10_000, n_steps=1000,
-                      gen_batch=2500, impute_batch=1000)
-
-def _check_rates(rates: dict) -> None:
-    "Raise `ValueError` unless `rates` holds every one of `RATE_KEYS`, positive and finite."
-    missing = [k for k in RATE_KEYS if k not in rates]
-    if missing:
-        raise ValueError(f"rates lacks {missing}")
-    ok = lambda r: isinstance(r, (int, float)) and math.isfinite(r) and r > 0
-    bad = {k: rates[k] for k in RATE_KEYS if not ok(rates[k])}
-    if bad:
-        raise ValueError(f"rates must be positive and finite: {bad}")
-
-def project_gpu_hours(rates: dict,  # the throughputs named in `RATE_KEYS` (positive, finite)
-                      protocol: dict | None = None,  # overrides of `PAPER_PROTOCOL`
-                      call_seconds: dict | None = None  # fixed seconds per sampler call (capture, set-up), by rate key
-                     ) -> dict:
-    "GPU-hours of the paper protocol (DiffPuter excluded) at `rates`: per run stage (a run's keys), per run, in total."
-    p = {**PAPER_PROTOCOL, **(protocol or {})}
-    _check_rates(rates)
-    over = call_seconds or {}
-    secs = {net: p['epochs'] * p['n_train'] / rates[f'train_{net}'] for net in TRAIN_NETS}   # a model's stage: its name
-    for sec, n, batch in (('sample', p['n_gen'], p['gen_batch']), ('impute', p['n_impute'], p['impute_batch'])):
-        for name in SECTIONS[sec]:
-            key = f'{sec}_{name}'
-            secs[stage_name(name)] = n * p['n_steps'] / rates[key] + math.ceil(n / batch) * over.get(key, 0.0)
-    runs = p['n_rates'] * p['n_seeds']
-    per_run = sum(secs.values()) / 3600
-    return dict(gpu_hours=runs * per_run, runs=runs, hours_per_run=per_run,
-                stage_hours_per_run={k: v / 3600 for k, v in secs.items()}, excluded=['diffputer'], protocol=p)
-
-# %% ../nbs/14_bench.ipynb #2173e3f1
-def project_run_seconds(settings: dict,  # a run's settings (`profile_settings`, overrides applied)
-                        rates: dict,  # the throughputs named in `RATE_KEYS`
-                        call_seconds: dict | None = None  # fixed seconds per sampler call, by rate key
-                       ) -> dict:
-    "Seconds of each timed stage of one run at `rates` (DiffPuter excluded), by the run's stage keys."
-    s = settings
-    def stages(net: str) -> dict:   # one run, with the epochs of network `net` (its settings group: its name)
-        one = dict(epochs=s[net]['epochs'], n_train=s['n_train'], n_gen=s['n_gen'], n_impute=s['n_impute'],
-                   n_steps=s['n_steps'], gen_batch=s['gen_batch'], impute_batch=s['impute_batch'], n_rates=1, n_seeds=1)
-        return project_gpu_hours(rates, one, call_seconds)['stage_hours_per_run']
-    secs = {k: h * 3600 for k, h in stages(TRAIN_NETS[0]).items()}   # the samplers' stages: no epochs in them
-    secs.update({net: stages(net)[net] * 3600 for net in TRAIN_NETS})   # each network with its own epochs
-    return secs
-
-def run_variant(section: str, name: str, settings: dict, device_type: str) -> str:
-    "The variant of a benchmark figure that a run with `settings` uses on `device_type` (on the CPU: all eager)."
-    if device_type != 'cuda':
-        return 'eager'
-    comp = section == 'train' and bool(settings[name].get('compile', False))   # runs compile training only
-    graphs = bool(settings.get('graphs', False))
-    names = {(False, False): 'eager', (True, False): 'compile', (False, True): 'graphs', (True, True): 'compile+graphs'}
-    return names[(comp, graphs)]
-
-def _figures(result: dict) -> list:
-    "`(rate key, section, name, figure)` of every figure of a `bench` result, in `RATE_KEYS` order."
-    return [(f'{sec}_{name}', sec, name, result[sec][name]) for sec, names in SECTIONS.items() for name in names]
-
-def _picked(result: dict, kind: str, settings: dict | None) -> dict:
-    "`{rate key: (figure, variant)}`: each best variant (`optimised`) or (`run`) the one a run with `settings` uses."
-    if kind not in ('optimised', 'run'):
-        raise ValueError(f"kind must be 'optimised', 'naive' or 'run', got {kind!r}")
-    if kind == 'run' and settings is None:
-        raise ValueError("kind='run' needs the run's settings")
-    out, device_type = {}, result.get('device_type', 'cuda')
-    for key, sec, name, fig in _figures(result):
-        v = fig.get('best') if kind == 'optimised' else run_variant(sec, name, settings, device_type)
-        if kind == 'run' and v not in fig.get('variants', {}):
-            raise ValueError(f'the benchmark did not measure {sec}.{name} in variant {v!r}, '
-                             'which a run with these settings uses')
-        out[key] = (fig, v)
-    return out
-
-def _variant_values(result: dict, kind: str, settings: dict | None, field: str) -> dict:
-    "`{rate key: value of field}` of the variants `kind` picks."
-    return {key: fig['variants'][v].get(field) for key, (fig, v) in _picked(result, kind, settings).items()}
-
-def bench_rates(result: dict,  # what `bench` returns (or its JSON)
-                kind: str = 'optimised',  # 'optimised' (each figure's best variant), 'naive', or 'run'
-                settings: dict | None = None  # kind='run': the run's settings (compile, graphs pick the variants)
-               ) -> dict:
-    "The `RATE_KEYS` throughputs of a `bench` result: the best variants', the naive loops', or those a run uses."
-    if kind == 'naive':
-        return {key: fig['naive'] for key, _, _, fig in _figures(result)}
-    return _variant_values(result, kind, settings, 'rate')
-
-def bench_call_seconds(result: dict, kind: str = 'optimised', settings: dict | None = None) -> dict:
-    "Fixed seconds per sampler call (graph capture, set-up) of the variants `kind` picks, by rate key (not training)."
-    return {k: v for k, v in _variant_values(result, kind, settings, 'call_seconds').items() if v is not None}
-
-def bench_startup(result: dict, kind: str = 'optimised', settings: dict | None = None) -> float:
-    "Startup seconds (compilation, capture; as the benchmark measured them) of the variants `kind` picks, summed."
-    return sum(v or 0.0 for v in _variant_values(result, kind, settings, 'startup_seconds').values())
-
 # %% ../nbs/14_bench.ipynb #b266b1a1
 def network_builders(s: dict) -> dict:
     "A fresh network of each name in `TRAIN_NETS`, as a function of no arguments."
@@ -437,33 +335,6 @@ def training_rates(s: dict, sde: VPSDE, dev: torch.device, seed: int = 0, log=No
         nets[name] = dict(optimised=trained, naive=naive_net.requires_grad_(False))
     return out, nets
 
-BENCH_TARGETS = dict(train_ddpm=8_000, train_vae=40_000, train_ldm=50_000, sample_ldm=1_500_000, sample_ddpm=100_000,
-                     impute_ldm_guidance=150_000, impute_ddpm_guidance=25_000, impute_ddpm_replacement=100_000,
-                     paper_gpu_hours=4.0, quick_run_cold_seconds=240.0)   # on one H100 or H200
-QUICK_RUN_EXCLUDES = ['diffputer', 'scoring (classifier features, FID, IS)', 'data loading and VAE encoding']
-
-def _projections(figs: dict, device_type: str) -> dict:
-    "Paper-protocol GPU-hours and one cold `quick` run's seconds of each path: a run today, with graphs, best variants."
-    paper, quick = profile_settings('paper'), profile_settings('quick')
-    graphs = lambda settings: apply_overrides(settings, 'graphs=true')
-    paths = dict(run=(paper, quick), run_graphs=(graphs(paper), graphs(quick)), optimised=(None, None))
-    res, out = dict(figs, device_type=device_type), {}
-    for path, (p, q) in paths.items():
-        kind = 'optimised' if p is None else 'run'
-        proj = project_gpu_hours(bench_rates(res, kind, p), call_seconds=bench_call_seconds(res, kind, p))
-        stages = project_run_seconds(q or quick, bench_rates(res, kind, q), bench_call_seconds(res, kind, q))
-        secs = sum(stages.values())
-        startup = bench_startup(res, kind, q)
-        quick_run = dict(seconds=secs, startup_seconds=startup, cold_seconds=secs + startup,
-                         excluded=QUICK_RUN_EXCLUDES)
-        out[path] = dict(gpu_hours=proj['gpu_hours'], stage_hours_per_run=proj['stage_hours_per_run'],
-                         quick_run=quick_run)
-    naive = project_gpu_hours(bench_rates(res, 'naive'))
-    out['naive'] = dict(gpu_hours=naive['gpu_hours'], stage_hours_per_run=naive['stage_hours_per_run'])
-    return dict(paths=out, gpu_hours=out['run']['gpu_hours'], gpu_hours_graphs=out['run_graphs']['gpu_hours'],
-                gpu_hours_best=out['optimised']['gpu_hours'], gpu_hours_naive=naive['gpu_hours'],
-                runs=naive['runs'], excluded=naive['excluded'], protocol=PAPER_PROTOCOL)
-
 def bench(profile: str = 'full',  # `full` (Table 1 networks, real batches) or `smoke` (tiny, CPU)
           device=None,  # default: CUDA if available, else the CPU
           settings: dict | None = None,  # overrides `bench_settings(profile)` as a whole
@@ -485,14 +356,14 @@ def bench(profile: str = 'full',  # `full` (Table 1 networks, real batches) or `
     say('imputation')
     im = imputation_rates(nets, sde, s, dev, seed)
     figs = dict(train=tr, sample=sa, impute=im)
-    checks = {f'{sec}.{name}': fig['graphs_vs_eager'] for _, sec, name, fig in _figures(figs)
+    checks = {f'{sec}.{name}': fig['graphs_vs_eager'] for _, sec, name, fig in bench_figures(figs)
               if 'graphs_vs_eager' in fig}
     tf32 = dict(matmul=torch.backends.cuda.matmul.allow_tf32, cudnn=torch.backends.cudnn.allow_tf32)
     verdict = dict(ok=all(c['ok'] for c in checks.values()) if checks else None, checks=checks)
     return dict(profile=profile, device=device_name(dev), device_type=dev.type, torch=torch.__version__,
                 torch_cuda=torch.version.cuda, tf32=tf32,
                 compile_cache=dict(path=str(cache), files_at_start=cache_files), **figs, graphs_vs_eager=verdict,
-                projection=_projections(figs, dev.type), targets=BENCH_TARGETS, settings=s,
+                projection=bench_projections(figs, dev.type), targets=BENCH_TARGETS, settings=s,
                 wall_s=time.perf_counter() - t0)
 
 # %% ../nbs/14_bench.ipynb #5a3c7e19
@@ -515,7 +386,7 @@ def summary(result: dict) -> str:
     num = lambda v: f'{v:,.0f}'
     rows = ['| figure | naive | run (default) | run, graphs=true | best (variant) | target | graphs = eager |',
             '|---|---|---|---|---|---|---|']
-    for key, _, _, fig in _figures(result):
+    for key, _, _, fig in bench_figures(result):
         check = fig.get('graphs_vs_eager')
         verdict = f"{'yes' if check['ok'] else 'NO'} ({check['max_rel_diff']:.1e})" if check else '—'
         rows.append(f"| {key} | {num(cols['naive'][key])} | {num(cols['run'][key])} | {num(cols['graphs'][key])} | "

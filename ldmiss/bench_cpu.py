@@ -15,8 +15,9 @@ from .sampling import sample
 from .diffputer import EDMPrecond, MLPDenoiser, edm_loss
 from .profiles import profile_settings
 from .methods import METHODS
-from .bench import (TRAIN_NETS, SAMPLE_METHODS, IMPUTE_METHODS, trainer_rates, bench_data, bench_losses,
-                          network_builders, epoch_steps, fresh_compile, imputation_fn, measure_sampler, batch_shape)
+from .projection import TRAIN_NETS, SAMPLE_METHODS, IMPUTE_METHODS
+from .bench import (trainer_rates, bench_data, bench_losses, network_builders, epoch_steps, fresh_compile,
+                          imputation_fn, measure_sampler, batch_shape)
 
 # %% auto #0
 __all__ = ['CPU_VARIANTS', 'CPU_NETS', 'STEP_CATEGORIES', 'OTHER_OPS', 'KINETO_NOISE', 'cpu_options',

@@ -32,7 +32,7 @@ def _projection(settings: dict, dev: torch.device, path: Path) -> str:
         bench = None
     if bench is None or bench.get('device_type') != dev.type or bench.get('profile') != 'full':
         return f'projected: no full benchmark of a {dev.type} device in {path} (`make bench` measures one)'
-    from ldmiss.bench import project_run_seconds, bench_rates, bench_startup, bench_call_seconds   # only here
+    from ldmiss.projection import project_run_seconds, bench_rates, bench_startup, bench_call_seconds   # only here
     try:   # the variants this run uses (compile per network, graphs on or off)
         secs = project_run_seconds(settings, bench_rates(bench, 'run', settings),
                                    bench_call_seconds(bench, 'run', settings))
