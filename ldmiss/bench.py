@@ -313,7 +313,8 @@ def network_builders(s: dict) -> dict:
 
 def training_rates(s: dict, sde: VPSDE, dev: torch.device, seed: int = 0, log=None) -> tuple[dict, dict]:
     "Each network's training images/s (every variant, naive) and the trained networks `{net: {'naive', 'optimised'}}`."
-    say, data, losses, build = log or (lambda m: None), bench_data(s['n_data'], seed), bench_losses(sde), network_builders(s)
+    say, data, losses = log or (lambda m: None), bench_data(s['n_data'], seed), bench_losses(sde)
+    build = network_builders(s)
     out, nets = {}, {}
     for name in TRAIN_NETS:
         c = s['train'][name]

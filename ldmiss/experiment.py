@@ -8,26 +8,23 @@ import functools, inspect, json, time
 from functools import partial
 from pathlib import Path
 import torch
-from .core import to_unit, from_net, get_device, stable_seed, save_grid, check_choice
+from .core import to_unit, get_device, stable_seed, save_grid, check_choice, git_state
 from .core import atomic_write_json, atomic_write_bytes, atomic_torch_save, torch_load_checked
 from .data import load_dataset
 from .masks import make_mask, mcar_mask, zero_impute, fill_image, FILLS
 from .sde import VPSDE
 from .train import TrainResult
 from .sampling import DEFAULT_SAMPLER, sampler_inputs, guidance_inputs
-from .vae import encode_images
-from .metrics import classifier_sha256, load_classifier, reference_features, score_images, imputation_metrics
-from .metrics import fill_reference_rows
-from .calibrate import probabilistic_scores
+from .metrics import classifier_sha256, load_classifier, reference_features
+from .scoring import Stopwatch, score_generation, score_imputation, gate_reference_rows
 from .methods import METHODS, MODELS, FitData, Sampling, method_names, models_for, stage_name, check_registry
-from .core import git_state
-from .profiles import check_params, profile_settings, apply_overrides, settings_digest, settings_diff, flatten_settings
+from .profiles import (check_params, profile_settings, apply_overrides, settings_digest, settings_diff,
+                             flatten_settings)
 from .runs import run_dir_for, run_config, runs_root, metrics_complete, GEN_FIELDS, IMP_FIELDS
 
 # %% auto #0
 __all__ = ['TEST_MASK_SEED', 'SPEED_ONLY', 'DRAWS_PREFIX', 'StaleCacheError', 'default_precision', 'stage_inputs',
-           'run_digest', 'StageCache', 'stage', 'Stopwatch', 'Experiment', 'run_experiment', 'add_reference_rows',
-           'rescore_runs']
+           'run_digest', 'StageCache', 'stage', 'Experiment', 'run_experiment', 'add_reference_rows', 'rescore_runs']
 
 # %% ../nbs/12_experiment.ipynb #fd8a10c2
 TEST_MASK_SEED = 20_240_501
@@ -203,21 +200,6 @@ def stage(key: str):
         return cached
     return decorate
 
-class Stopwatch:
-    "Seconds spent inside the functions it times, summed."
-    def __init__(self):
-        self.seconds = 0.0
-
-    def timed(self, fn):
-        "`fn`, with the time of each call added to `seconds`."
-        def run(*args, **kwargs):
-            t0 = time.perf_counter()
-            try:
-                return fn(*args, **kwargs)
-            finally:
-                self.seconds += time.perf_counter() - t0
-        return run
-
 # %% ../nbs/12_experiment.ipynb #0f32e97e
 class Experiment:
     "One (dataset, mechanism, rate, seed, profile) experiment, every stage cached in its run folder by its settings."
@@ -330,7 +312,7 @@ class Experiment:
     def impute_batch(self, method: str, model, lo: int, hi: int, generator, n_steps=None, sampler=None):
         "Test images `lo`..`hi` completed by `method` with its trained `model`, in [0, 1], observed pixels kept."
         check_choice('imputation method', method, method_names('imputation', self.methods))
-        x, m = (t[lo:hi] for t in self.test_data())   # missing pixels zeroed (never their values); `Sampling.fill` the fill
+        x, m = (t[lo:hi] for t in self.test_data())   # missing pixels zeroed (never their values); `Sampling.fill`
         return self.methods[method].run(model, zero_impute(x, m), m, self.sampling(generator, n_steps, sampler))
 
     def _batched(self, key: str, n: int, batch: int, fn, stochastic: bool, *names) -> torch.Tensor:
@@ -386,55 +368,6 @@ class Experiment:
         "FID reference features of the dataset's test split, from the shipped classifier."
         return reference_features(self.classifier(), name=self.params['dataset'], device=self.device)
 
-    def _score_generation(self, clock: Stopwatch) -> tuple:
-        "Every generation method's scores and sample grid, and the real test images' scores beside them."
-        score = clock.timed(partial(score_images, ref_features=self.ref_features(), classifier=self.classifier(),
-                                    device=self.device))
-        scores, grids = {}, {}
-        for method in method_names('generation', self.methods):
-            images = self.generate(method)
-            scores[method] = score(images)
-            grids[f'samples_{method}.png'] = (images[:64], 8)
-        real = load_dataset(self.params['dataset'], 'test')[0][:self.settings['n_gen']]
-        scores['real_test'] = score(to_unit(real))
-        return scores, grids
-
-    def _score_imputation(self, clock: Stopwatch) -> tuple:
-        "Every imputation method's scores (of one draw and of `draws`), the reference rows, the imputation grid."
-        clf, ref = self.classifier(), self.ref_features()
-        x, m = self.test_data()
-        xt, mt, _ = self.train_data()
-        score = clock.timed(partial(imputation_metrics, clean=x, mask=m, classifier=clf, ref_features=ref,
-                                    device=self.device))
-        names = method_names('imputation', self.methods)
-        scores = {method: score(self.impute(method)) for method in names}
-        n = min(self.settings['n_prob'], self.settings['n_impute'])   # half calibrates the other half's intervals
-        spread = clock.timed(partial(probabilistic_scores, x=x[:n], mask=m[:n], n_calibration=n // 2))
-        for method in names:
-            scores[method]['draws'] = spread(self.draws(method))
-        scores.update(fill_reference_rows(x, m, clf, ref, float(xt[mt].mean()), device=self.device))
-        vae = self.model('vae')
-        with torch.no_grad():
-            scores['vae_reconstruction'] = score(from_net(vae.decode(encode_images(vae, x))).clamp(0, 1))
-        rows = [x[:8], zero_impute(x[:8], m[:8], self.fill_image())] + [self.impute(k)[:8] for k in names]
-        return scores, {'imputations.png': (torch.cat(rows), 8)}
-
-    def reference_rows(self) -> dict:
-        """The competence gates' references: `pixel_mean_fill` (each missing test pixel filled with that pixel's mean
-        over the observed training values) and `real_train` (the FID floor: as many training-split images as the run
-        generates, none of them trained on; absent where the split has too few left)."""
-        clf, ref = self.classifier(), self.ref_features()
-        x, m = self.test_data()
-        xt, mt, _ = self.train_data()
-        rows = dict(generation={}, imputation={})
-        rows['imputation']['pixel_mean_fill'] = imputation_metrics(zero_impute(x, m, fill_image('mean', xt, mt)), x, m,
-                                                                   clf, ref, device=self.device)
-        n_train, n_gen = self.settings['n_train'], self.settings['n_gen']
-        held = load_dataset(self.params['dataset'], 'train')[0][n_train:n_train + n_gen]
-        if len(held) == n_gen:
-            rows['generation']['real_train'] = score_images(to_unit(held), ref, clf, device=self.device)
-        return rows
-
     def _run_record(self, used: list) -> dict:
         "What `metrics.json` records of the run: parameters, settings, provenance of every stage used, model details."
         _, mt, _ = self.train_data()
@@ -458,9 +391,9 @@ class Experiment:
         if cached.get('digest') == digest:
             return cached   # scored from exactly these settings: nothing to redo
         t0, computed0, clock = time.perf_counter(), self.cache.computed, Stopwatch()
-        generation, grids = self._score_generation(clock)
-        imputation, imputation_grid = self._score_imputation(clock)
-        refs = clock.timed(self.reference_rows)()
+        generation, grids = score_generation(self, clock)
+        imputation, imputation_grid = score_imputation(self, clock)
+        refs = clock.timed(gate_reference_rows)(self)
         generation.update(refs['generation']); imputation.update(refs['imputation'])
         grids.update(imputation_grid)   # grids are written only once everything is scored
         used = [k for k in self.inputs if k in self._stages]
@@ -488,7 +421,7 @@ def run_experiment(dataset='mnist', mechanism='mcar', rate=0.5, seed=42, profile
 # %% ../nbs/12_experiment.ipynb #9cea6a28
 def add_reference_rows(path,  # a complete run's `metrics.json`
                        log=print) -> list:
-    """Add the reference rows (`Experiment.reference_rows`) that a run scored before they existed lacks, from its own
+    """Add the gates' reference rows (`gate_reference_rows`) that a run scored before they existed lacks, from its own
     data and settings, and record the re-scoring in its `config.rescored`; the names of the rows added."""
     path = Path(path)
     m = json.loads(path.read_text())
@@ -497,7 +430,7 @@ def add_reference_rows(path,  # a complete run's `metrics.json`
     exp = Experiment(**params, runs_dir=root, settings=settings, progress=False, log=lambda *a: None)
     if exp.dir != path.parent:
         raise ValueError(f'{path} is not where its own settings put a run ({exp.dir})')
-    rows = exp.reference_rows()
+    rows = gate_reference_rows(exp)
     added = [f'{kind}.{k}' for kind, got in rows.items() for k in got if k not in m[kind]]
     if added:
         for kind, got in rows.items():

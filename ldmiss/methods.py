@@ -251,7 +251,7 @@ REFERENCES = {r.name: r for r in (
     Reference('mean_fill', ('imputation',), '#8c564b', 'missing test pixels set to the mean observed training pixel'),
     Reference('pixel_mean_fill', ('imputation',), '#bcbd22',
               "each missing test pixel set to that pixel's mean over the observed training values"),
-    Reference('vae_reconstruction', ('imputation',), '#9467bd', "the run's VAE decoding its code of the complete image"),
+    Reference('vae_reconstruction', ('imputation',), '#9467bd', "the VAE decoding its code of the complete image"),
     Reference('real_test', ('generation', 'imputation'), 'black', 'the real test images'),
     Reference('real_train', ('generation',), '#7f7f7f', 'held-out training images, none trained on (the FID floor)'))}
 

@@ -16,8 +16,8 @@ from .sampling import DEFAULT_SAMPLER
 from .methods import MODELS
 from .experiment import run_experiment, run_digest
 from .notebooks import execute_notebook, need_papermill, USER_ERROR_TYPES
-from .slurm import (submitit, need_submitit, slurm_settings, slurm_script, slurm_executor, slurm_state, submit_runs,
-                          wait_for_runs, ACTIVE, FAILED)
+from .slurm import (submitit, need_submitit, slurm_settings, slurm_script, slurm_executor, slurm_state,
+                          submit_runs, wait_for_runs, ACTIVE, FAILED)
 
 # %% auto #0
 __all__ = ['EXECUTORS', 'plan', 'run_notebook', 'run_command', 'gpu_slots', 'thread_env', 'summary_path', 'sweep',
