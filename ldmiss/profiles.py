@@ -15,7 +15,8 @@ from .methods import MODELS
 # %% auto #0
 __all__ = ['PROFILES', 'CPU_PROFILES', 'PRECISIONS', 'CPU_N_PROB', 'DATASET_SIZES', 'POSITIVE', 'resolve_profile',
            'check_params', 'run_defaults', 'profile_settings', 'flatten_settings', 'parse_value', 'parse_overrides',
-           'apply_overrides', 'check_sampling_settings', 'check_settings', 'settings_digest', 'settings_diff']
+           'apply_overrides', 'check_sampling_settings', 'check_settings', 'run_overrides', 'settings_digest',
+           'settings_diff']
 
 # %% ../nbs/10b_profiles.ipynb #5aed491f
 PROFILES = ('smoke', 'cpu', 'quick', 'paper')
@@ -209,6 +210,16 @@ def check_settings(s: dict, image_shape=(1, 28, 28)) -> dict:
     for m in MODELS.values():   # each model checks its own group (networks built on the meta device: shapes only)
         if m.check: m.check(s, image_shape)
     return s
+
+# %% ../nbs/10b_profiles.ipynb #b10b0011
+def run_overrides(sampler=None,  # a name in `SAMPLERS`; None keeps the profile's
+                  n_steps=None,  # sampler steps; None keeps the profile's
+                  overrides=None  # further changes (`parse_overrides`' forms), applied last
+                 ) -> list:
+    "A run's setting changes from its parameters: `sampler` and `n_steps` where given, then `overrides` (which win)."
+    given = [f'{k}={v}' for k, v in (('sampler', sampler), ('n_steps', n_steps)) if v is not None]
+    more = overrides if isinstance(overrides, (list, tuple)) else [] if overrides in (None, '') else [overrides]
+    return given + list(more)
 
 # %% ../nbs/10b_profiles.ipynb #7c1e0031
 def settings_digest(inputs) -> str:

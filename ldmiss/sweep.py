@@ -10,7 +10,7 @@ from pathlib import Path
 import torch
 from .core import project_root, check_int, check_choice, get_device, device_name, atomic_write_json
 from .profiles import check_params, profile_settings, apply_overrides, parse_overrides, resolve_profile
-from .profiles import CPU_PROFILES
+from .profiles import CPU_PROFILES, run_overrides
 from .runs import run_key, run_dir_for, run_lock, runs_root, metrics_complete
 from .sampling import DEFAULT_SAMPLER
 from .methods import MODELS
@@ -319,7 +319,7 @@ def add_run_options(ap: argparse.ArgumentParser) -> None:
 
 def given_overrides(a: argparse.Namespace) -> list:
     "The setting changes a command line gives: --sampler and --n-steps, then --set (which wins)."
-    return [f'{k}={v}' for k, v in (('sampler', a.sampler), ('n_steps', a.n_steps)) if v is not None] + a.set
+    return run_overrides(a.sampler, a.n_steps, a.set)
 
 def _parser() -> argparse.ArgumentParser:
     "The command line's options; values stay text, for the library's own checks."
