@@ -39,6 +39,12 @@ TIME_MIN ?=
 ACCOUNT ?=
 SBATCH ?=
 NO_SUBMIT ?=
+# make's variables are case-sensitive: `make run rate=0.3` would run the default rate; refuse it, naming the right one
+RUN_VARS := DATASET MECHANISM RATE SEED PROFILE SET SAMPLER N_STEPS NO_RECOMPUTE CONFIRM RECOMPUTE DRY_RUN RUNS_DIR \
+  RATES SEEDS JOBS EXECUTOR JOBS_PER_GPU NFES SAMPLERS N_IMAGES N_DRAWS
+RUN_VARS_LC := $(shell echo '$(RUN_VARS)' | tr A-Z a-z)
+$(foreach i,$(shell seq $(words $(RUN_VARS))),$(if $(filter command line,$(origin $(word $(i),$(RUN_VARS_LC)))),\
+  $(error $(word $(i),$(RUN_VARS_LC))=… is not a setting: make's variables are upper case, $(word $(i),$(RUN_VARS))=…)))
 
 .PHONY: help env fashion-data test test-slow run sweep sweep-status figures rescore readme docs docs-check nfe calibration bench bench-cpu profile-cpu gpu-wheels export clean-cache clean-venv
 .DEFAULT_GOAL := help

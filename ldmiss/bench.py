@@ -4,13 +4,13 @@
 
 # %% ../nbs/14_bench.ipynb #370efeca
 from __future__ import annotations
-import argparse, copy, json, math, statistics, sys, time
+import copy, json, math, statistics, sys, time
 from pathlib import Path
 import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 from .core import get_device, device_name, atomic_write_json, to_unit, to_net, check_int, check_choice
-from .core import sync_device, compiled, use_compile_cache, atomic_write_bytes
+from .core import sync_device, compiled, use_compile_cache, atomic_write_bytes, OneLineParser
 from .masks import mcar_mask, zero_impute
 from .sde import VPSDE, denoising_batch_loss, missdiff_batch_loss, score_from_eps, eps_score_fn
 from .unet import UNet, PIXEL_UNET, LATENT_UNET, small_config
@@ -400,7 +400,7 @@ def summary(result: dict) -> str:
 # %% ../nbs/14_bench.ipynb #8f972ddd
 def main(argv=None) -> int:
     "Command line: run `bench`, print its result as one JSON line (also to `--out`, its table beside it as .md)."
-    ap = argparse.ArgumentParser(prog='python -m ldmiss.bench', description='Throughput of the ldmiss networks (every '
+    ap = OneLineParser(prog='python -m ldmiss.bench', description='Throughput of the ldmiss networks (every '
                                  'variant and naive), graph replay checked against eager, and the projected GPU-hours; '
                                  'prints one JSON line.')
     ap.add_argument('--profile', choices=BENCH_PROFILES + ('cpu',), default='full',

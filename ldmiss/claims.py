@@ -21,6 +21,11 @@ VERDICTS = ('holds', 'does not hold', 'not testable at this scale', 'not enough 
 class Scores:
     "The runs of one group, read as one score of one method per training rate and seed."
     def __init__(self, records: list):  # dicts with rate, seed, generation, imputation (as `results.ipynb` has them)
+        for i, r in enumerate(records):
+            lack = [k for k in ('rate', 'seed', 'generation', 'imputation') if not isinstance(r, dict) or k not in r]
+            if lack:
+                raise ValueError(f"run record {i} lacks {', '.join(lack)}: a record is a run's rate, seed and its "
+                                 "metrics.json generation and imputation tables")
         self.records = records
 
     def seeds(self, rate: float) -> list:

@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #4f510753
 from __future__ import annotations
-import ctypes, hashlib, json, os, random, shutil, subprocess, tempfile, threading
+import argparse, ctypes, hashlib, json, os, random, shutil, subprocess, tempfile, threading
 from pathlib import Path
 import numpy as np
 import torch
@@ -16,7 +16,7 @@ __all__ = ['to_unit', 'to_net', 'from_net', 'project_root', 'git_state', 'cache_
            'atomic_write_json', 'atomic_torch_save', 'torch_load_checked', 'sha256_file', 'exchange_paths',
            'swap_in_folder', 'save_grid', 'save_figure', 'check_generator', 'get_device', 'device_name',
            'seed_everything', 'stable_seed', 'progress_lines', 'progress_bar', 'check_int', 'check_choice',
-           'check_observed', 'sync_device', 'StepGraph', 'use_compile_cache', 'compiled']
+           'check_observed', 'OneLineParser', 'sync_device', 'StepGraph', 'use_compile_cache', 'compiled']
 
 # %% ../nbs/00_core.ipynb #cdd6914e
 def to_unit(x_uint8: torch.Tensor) -> torch.Tensor:
@@ -256,6 +256,12 @@ def check_observed(x: torch.Tensor,  # images or any `[B, ...]` data, floating
     if mask.device != x.device: raise ValueError(f"mask is on {mask.device} but {name} is on {x.device}")
     if finite and not bool(torch.isfinite(torch.where(mask, x, 0.0)).all()):
         raise ValueError(f"{name} has non-finite observed entries")
+
+# %% ../nbs/00_core.ipynb #00c0f011
+class OneLineParser(argparse.ArgumentParser):
+    "An `argparse.ArgumentParser` whose errors are one line on stderr (`prog: error: …`) and exit status 2."
+    def error(self, message):
+        self.exit(2, f'{self.prog}: error: {message} (--help lists the options)\n')
 
 # %% ../nbs/00_core.ipynb #9d41c6b3
 def sync_device(device) -> None:

@@ -229,6 +229,10 @@ class LDMissImputer:
         check_level(level, n_draws)   # everything before sampling
         check_choice('calibration', calibration, CALIBRATIONS)
         check_choice('conformal score', score, SCORES)
+        bad_hide = isinstance(hide, bool) or not isinstance(hide, (int, float)) or not 0 < hide < 1
+        if calibration == 'observed' and bad_hide:
+            raise ValueError(f'hide (the fraction of observed pixels hidden to calibrate on) must be in (0, 1), '
+                             f'got {hide!r}')
         x, mask = self._check(X)
         if calibration == 'holdout' and level not in self.conformal:
             have = ', '.join(f'{v:g}' for v in self.conformal) or 'none'

@@ -4,7 +4,7 @@
 
 # %% ../nbs/10b_profiles.ipynb #b10b0003
 from __future__ import annotations
-import copy, hashlib, json, math, re
+import copy, difflib, hashlib, json, math, re
 import torch
 from .core import check_int, check_choice
 from .data import DATASETS, FASHION_DIR
@@ -92,7 +92,7 @@ def flatten_settings(d: dict, prefix: str = '') -> dict:
             out[f'{prefix}{k}'] = v
     return out
 
-POSITIVE = ('lr', 'test_rate')   # float settings that must stay above 0 (0 trains nothing / scores nothing)
+POSITIVE = ('lr', 'test_rate', 'obs_noise')   # float settings that must stay above 0 (0 trains or scores nothing)
 
 def parse_value(text: str):
     "A value given as text: JSON where it parses (7, 2e-4, true, [1, 2]), else the text itself."
@@ -139,12 +139,12 @@ def _check_number(key: str, old, new):
         if isinstance(new, bool) or not isinstance(new, int) or new < min(old, 1):
             raise bad('a positive int' if old >= 1 else 'an int >= 0')
         return new
-    if isinstance(new, bool) or not isinstance(new, (int, float)) or not math.isfinite(new) or new < 0:
-        raise bad('a finite number >= 0')
+    positive = key.split('.')[-1] in POSITIVE   # 0 refused too: say so in the first message
+    if (isinstance(new, bool) or not isinstance(new, (int, float)) or not math.isfinite(new) or new < 0
+            or (positive and new == 0)):
+        raise bad('a finite number > 0' if positive else 'a finite number >= 0')
     if 0 <= old < 1 and new >= 1:
-        raise bad('a number in [0, 1)')
-    if key.split('.')[-1] in POSITIVE and new == 0:
-        raise bad('a number > 0')
+        raise bad('a number in (0, 1)' if positive else 'a number in [0, 1)')
     return float(new)
 
 def _check_value(key: str, old, new):
@@ -175,8 +175,10 @@ def apply_overrides(settings: dict, overrides,
     for key, value in parse_overrides(overrides).items():
         for leaf, v in flatten_settings({key: value}).items():   # a whole dict given for a group sets its entries
             if leaf not in flat:
-                near = [k for k in flat if k.split('.')[-1] == leaf.split('.')[-1]]
-                hint = f' (did you mean {", ".join(near)}?)' if near else f"; settings are {', '.join(sorted(flat))}"
+                near = ([k for k in flat if k.split('.')[-1] == leaf.split('.')[-1]]
+                        or difflib.get_close_matches(leaf, list(flat), n=3, cutoff=0.75))
+                names = dict.fromkeys(k.split('.')[0] + ('.…' if '.' in k else '') for k in flat)
+                hint = f' (did you mean {", ".join(near)}?)' if near else f"; settings are {', '.join(names)}"
                 raise ValueError(f'unknown setting {leaf!r}' + hint)
             *parents, last = leaf.split('.')
             d = out

@@ -8,15 +8,15 @@ import argparse, ast, json, re, sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
-from .core import project_root, check_int
+from .core import project_root, check_int, OneLineParser
 from .profiles import check_params, profile_settings, apply_overrides, parse_overrides, parse_value
 from .runs import run_name, runs_root, figures_dir
 from .experiment import Experiment
 from .nfe import nfe_grid, nfe_images, check_trained
-from .calibrate import check_level
+from .calibrate import min_draws
 from .calibration_study import CALIBRATION_LEVELS
 from .notebooks import execute_notebook, papermill
-from .sweep import add_run_options, given_overrides
+from .cli import add_run_options, given_overrides
 
 # %% auto #0
 __all__ = ['STUDIES', 'RUN_PARAMETERS', 'Study', 'notebook_parameters', 'study_defaults', 'study_parameters',
@@ -40,7 +40,10 @@ def _check_nfe(exp: Experiment, pars: dict) -> None:
 
 def _check_calibration(exp: Experiment, pars: dict) -> None:
     "A calibration study: enough draws for its highest interval level, and the run's LDMiss trained."
-    check_level(max(CALIBRATION_LEVELS), check_int('n_draws', pars.get('n_draws', 20), 2))
+    n, top = pars.get('n_draws', 20), max(CALIBRATION_LEVELS)
+    if isinstance(n, bool) or not hasattr(n, '__index__') or n < min_draws(top):   # its highest level's fewest draws
+        raise ValueError(f'n_draws must be an int >= {min_draws(top)} (a {top:g} interval needs {min_draws(top)} '
+                         f'draws), got {n!r}')
     exp.require_trained(['ldm_guidance'])
 
 def _nfe_made_with(exp: Experiment, pars: dict) -> dict:
@@ -106,6 +109,8 @@ def prepare_study(name: str, params: dict | None = None,  # a per-run study's ru
     unknown = sorted(set(parameters) - set(known))
     if unknown:
         raise ValueError(f"{name} has no parameter {', '.join(map(repr, unknown))}; its own: {', '.join(known)}")
+    if not runs_root(runs_dir).is_dir():   # a mistyped folder is not created (and drawn from, empty)
+        raise ValueError(f'no runs folder {runs_root(runs_dir)}')
     out = figures_dir(runs_dir, out_dir)
     pars = dict(runs_dir=str(runs_root(runs_dir)), out_dir=str(out))
     if not study.per_run:
@@ -137,7 +142,7 @@ def run_study(name: str, params: dict | None = None, overrides=None, runs_dir=No
 # %% ../nbs/18_studies.ipynb #68934575
 def _parser() -> argparse.ArgumentParser:
     "The command line's options; values stay text, for the library's own checks."
-    ap = argparse.ArgumentParser(prog='python -m ldmiss.studies',
+    ap = OneLineParser(prog='python -m ldmiss.studies',
                                  description='Execute a study notebook about finished runs: results, nfe, calibration.')
     arg = ap.add_argument
     arg('name', help=f"the study: {', '.join(STUDIES)}")

@@ -8,9 +8,11 @@ import argparse, json, os, subprocess, sys, time
 from functools import partial
 from pathlib import Path
 import torch
-from .core import project_root, check_int, check_choice, get_device, device_name, atomic_write_json
+from .core import (project_root, check_int, check_choice, get_device, device_name, atomic_write_json,
+                         OneLineParser)
 from .profiles import check_params, profile_settings, apply_overrides, parse_overrides, resolve_profile
-from .profiles import CPU_PROFILES, run_overrides
+from .profiles import CPU_PROFILES
+from .cli import add_run_options, given_overrides
 from .runs import run_key, run_dir_for, run_lock, runs_root, metrics_complete
 from .sampling import DEFAULT_SAMPLER
 from .methods import MODELS
@@ -21,7 +23,7 @@ from .slurm import (submitit, need_submitit, slurm_settings, slurm_script, slurm
 
 # %% auto #0
 __all__ = ['EXECUTORS', 'plan', 'run_notebook', 'run_command', 'gpu_slots', 'thread_env', 'summary_path', 'sweep',
-           'sweep_status', 'add_run_options', 'given_overrides', 'main']
+           'sweep_status', 'main']
 
 # %% ../nbs/13_sweep.ipynb #5e1a0011
 def _projection(settings: dict, dev: torch.device, path: Path) -> str:
@@ -302,28 +304,9 @@ def sweep_status(path: str | Path, log=print) -> dict:
     return res
 
 # %% ../nbs/13_sweep.ipynb #5e1a0006
-def add_run_options(ap: argparse.ArgumentParser) -> None:
-    "The options that name one run: dataset, mechanism, rate, seed, profile, sampler, steps, overrides, runs folder."
-    arg = ap.add_argument
-    arg('--dataset', default='mnist')
-    arg('--mechanism', default='mcar')
-    arg('--rate', default='0.5', help='training missing rate, in [0, 1)')
-    arg('--seed', default='42')
-    arg('--profile', default='auto', help='smoke, quick, paper, or auto (paper with CUDA, else smoke)')
-    arg('--sampler', default=None,
-        help="how diffusion models sample and impute, e.g. em (the paper's) or ddim (default: the profile's)")
-    arg('--n-steps', default=None, help="sampler steps, one network evaluation each (default: the profile's)")
-    arg('--set', action='append', default=[], metavar='KEY=VALUE',
-        help='change one setting, e.g. ddpm.epochs=2 (repeatable)')
-    arg('--runs-dir', default=None, help='default: $LDMISS_RUNS_DIR, else runs/')
-
-def given_overrides(a: argparse.Namespace) -> list:
-    "The setting changes a command line gives: --sampler and --n-steps, then --set (which wins)."
-    return run_overrides(a.sampler, a.n_steps, a.set)
-
 def _parser() -> argparse.ArgumentParser:
     "The command line's options; values stay text, for the library's own checks."
-    ap = argparse.ArgumentParser(prog='python -m ldmiss.sweep',
+    ap = OneLineParser(prog='python -m ldmiss.sweep',
                                  description='Run LDMiss experiments: one, or a sweep over rates and seeds.')
     add_run_options(ap)
     arg = ap.add_argument
@@ -405,6 +388,9 @@ def main(argv=None) -> int:
                  time_min=a.time_min, account=a.account, extra=a.sbatch)
     sweeping = (a.rates is not None or a.seeds is not None) and not a.status
     try:   # everything checked, once, before anything runs
+        if a.force and a.no_recompute:
+            raise ValueError('--force (RECOMPUTE=1) and --no-recompute (NO_RECOMPUTE=1) ask for opposite things: '
+                             'give one')
         if (not a.no_notebook if sweeping else a.notebook) and not a.dry_run:
             need_papermill()
         if sweeping:
@@ -426,6 +412,8 @@ def main(argv=None) -> int:
     if a.dry_run or not a.notebook:   # the run notebook prints the plan itself, first thing
         print(plan(params, settings, over), flush=True)
     if a.dry_run:
+        folder = run_dir_for(params, a.runs_dir, create=False, settings=settings)
+        print(f'run {run_key(params, settings)}, folder {folder}; nothing run (dry run)')
         return 0
     digest = run_digest(params, settings, get_device().type)
     if _nothing_to_do(params, settings, a.runs_dir, digest, a.force):
