@@ -98,7 +98,7 @@ TASKS = ('generation', 'imputation')
 
 # %% ../nbs/10a_methods.ipynb #e6b0c1d1
 QUICK_EPOCHS = 6   # the quick profile's epochs of every network (a GPU run of a few minutes)
-CPU_EPOCHS = 10    # the cpu profile's epochs of every network, chosen on its pilot (`11_runs`)
+CPU_EPOCHS = 10    # the cpu profile's epochs of every network, chosen on its pilot (`10b_profiles`)
 DDPM_PAPER = dict(unet=dict(PIXEL_UNET), epochs=50, batch_size=256, lr=1.96e-5, ema_decay=0.9999, compile=True)
 
 def _small(group: dict, profile: str) -> dict:
