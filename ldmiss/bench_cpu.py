@@ -252,4 +252,9 @@ def step_summary(result: dict) -> str:
     return '\n'.join(rows) + (f"\n\nIf convolutions cost nothing, a {result['reference']} step would keep "
         f"{100 / result['conv_free_bound']:.0f} % of its time: at most {result['conv_free_bound']:.2f}× faster "
         f"({result['steps']} steps profiled, 1-minute load average {result['load_average']:.1f} on "
-        f"{result['threads']['cores_usable']} cores).")
+        f"{result['threads']['cores_usable']} cores)." + _twice(1 / result['conv_free_bound']))
+
+def _twice(rest: float) -> str:
+    "What a step twice as fast needs of its convolutions when the `rest` of it (a fraction) stays as it is."
+    if rest >= 0.5: return ' No convolution speed-up alone can make it 2× faster.'
+    return f' A 2× faster step needs convolutions {(1 - rest) / (0.5 - rest):.1f}× faster, with the rest unchanged.'
