@@ -144,7 +144,6 @@ def check_diffputer_settings(settings: dict, image_shape=(1, 28, 28)) -> None:
     except ValueError as e:
         raise ValueError(f'diffputer settings: {e}') from None
 
-
 # %% ../nbs/10a_methods.ipynb #a16c0a2e
 def fit_ddpm(f: FitData):
     "The pixel U-Net (EMA weights, frozen), trained with the MissDiff loss on the filled images."
@@ -265,7 +264,6 @@ def color_of(name: str, methods: dict | None = None) -> str:
     entry = (METHODS if methods is None else methods).get(name) or REFERENCES.get(name)
     if entry is None: raise KeyError(f'{name!r} is neither a registered method nor a reference row')
     return entry.color
-
 
 # %% ../nbs/10a_methods.ipynb #f3f3168b
 def method_names(task: str, methods: dict | None = None, sampler: bool | None = None) -> tuple:
