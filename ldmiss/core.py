@@ -153,7 +153,10 @@ def save_figure(fig,  # a plotly figure
     out.mkdir(parents=True, exist_ok=True)
     html, png = out / f'{name}.html', out / f'{name}.png'
     new_html, new_png = out / f'.{name}.new.html', out / f'.{name}.new.png'   # written whole, then moved in place
-    fig.write_html(new_html, include_plotlyjs='directory')
+    fig.write_html(new_html, include_plotlyjs='directory', div_id=name)   # a fixed id: the same figure, the same bytes
+    if png.exists() and html.exists() and html.read_bytes() == new_html.read_bytes():
+        new_html.unlink()   # the data did not change: both files stay as they are (no churn in what is published)
+        return []
     try:
         _write_png(fig, new_png, png_timeout)
     except Exception as e:   # PNG export needs a browser (chromium) and kaleido
