@@ -249,7 +249,7 @@ def step_summary(result: dict) -> str:
         rows.append(f'| {kind} | ' + ' | '.join(f"{100 * v['shares'][kind]:.0f} %" for v in vs.values()) + ' |')
     rows.append('| ms per step (own op time) | ' + ' | '.join(f"{1e3 * v['seconds_per_step']:.0f}" for v in vs.values())
                 + ' |')
-    return '\n'.join(rows) + (f"\n\nIf convolutions cost nothing, a {result['reference']} step would keep "
+    return '\n'.join(rows) + (f"\n\nIf convolutions cost nothing, the {result['reference']} step would keep "
         f"{100 / result['conv_free_bound']:.0f} % of its time: at most {result['conv_free_bound']:.2f}× faster "
         f"({result['steps']} steps profiled, 1-minute load average {result['load_average']:.1f} on "
         f"{result['threads']['cores_usable']} cores)." + _twice(1 / result['conv_free_bound']))
