@@ -5,14 +5,11 @@
 # %% ../nbs/17a_calibration_study.ipynb #c17a0003
 from __future__ import annotations
 import time
-from typing import TYPE_CHECKING
 import torch
 from .core import check_int, stable_seed, sync_device, git_state
 from .calibrate import (SCORES, conformalize, hide_observed, crps_ensemble, draw_mean_std, draw_interval,
                               check_level, as_float_tensor, draw_errors)
 from .imputer import imputer_from_experiment
-if TYPE_CHECKING:   # a run's type, for the signature only
-    from ldmiss.experiment import Experiment
 
 # %% auto #0
 __all__ = ['CALIBRATION_LEVELS', 'interval_calibration', 'calibration_study']
@@ -62,7 +59,7 @@ def _calibrated_rows(draws: torch.Tensor, x: torch.Tensor, hidden: torch.Tensor,
                          raw_coverage=raw, raw_width=(hi - lo)[miss].mean().item()))
     return rows
 
-def calibration_study(exp: Experiment,  # a run; its LDMiss stage is loaded from its cache (or trained there)
+def calibration_study(exp,  # a run (an `Experiment`); its LDMiss stage is loaded from its cache (or trained there)
                       n_draws: int = 20,  # completions per image (≥ 2)
                       n_images: int | None = None,  # the first test images; None: all the run's (n_impute)
                       levels=CALIBRATION_LEVELS,

@@ -13,7 +13,6 @@ import secrets
 import shutil
 from io import BytesIO
 from pathlib import Path
-from typing import TYPE_CHECKING
 import numpy as np
 import torch
 from . import __version__
@@ -28,8 +27,6 @@ from .profiles import PROFILES, profile_settings, apply_overrides, check_samplin
 from .sampling import GUIDANCE_DEFAULTS, guidance_args
 from .calibrate import (SCORES, Conformal, conformalize, hide_observed, min_calibration, draw_mean_std,
                               draw_interval, check_level, as_float_tensor)
-if TYPE_CHECKING:   # a run's type, for the signatures only: the imputer never imports the experiment
-    from ldmiss.experiment import Experiment
 
 # %% auto #0
 __all__ = ['IMPUTER_SETTINGS', 'CALIBRATIONS', 'SAVE_FORMAT', 'WEIGHT_FILES', 'imputer_settings', 'LDMissImputer',
@@ -295,14 +292,14 @@ class LDMissImputer:
         return load_imputer(folder, device, progress)
 
     @classmethod
-    def from_experiment(cls, exp: Experiment) -> LDMissImputer:
+    def from_experiment(cls, exp) -> LDMissImputer:   # exp: a run (`ldmiss.experiment.Experiment`)
         "The imputer of a run: its LDMiss stage (trained now if not cached), profile, overrides, seed and device."
         return imputer_from_experiment(exp)
 
 _DEFAULTS = {k: p.default for k, p in inspect.signature(LDMissImputer.__init__).parameters.items() if k in _PARAMS}
 
 # %% ../nbs/17_imputer.ipynb #17b0c018
-def imputer_from_experiment(exp: Experiment  # a run; read, not imported: the imputer needs only the model layer
+def imputer_from_experiment(exp  # a run (`ldmiss.experiment.Experiment`), read, not imported: the model layer only
                             ) -> LDMissImputer:
     "A run's LDMiss stage (trained there if not cached) as an `LDMissImputer` with its profile, settings, seed, device."
     profile = exp.params['profile']

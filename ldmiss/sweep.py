@@ -13,6 +13,7 @@ from .core import (project_root, check_int, check_choice, get_device, device_nam
 from .profiles import check_params, profile_settings, apply_overrides, parse_overrides, resolve_profile
 from .profiles import CPU_PROFILES
 from .cli import add_run_options, given_overrides
+from .projection import project_run_seconds, bench_rates, bench_startup, bench_call_seconds
 from .runs import run_key, run_dir_for, run_lock, runs_root, metrics_complete
 from .sampling import DEFAULT_SAMPLER
 from .methods import MODELS
@@ -34,7 +35,6 @@ def _projection(settings: dict, dev: torch.device, path: Path) -> str:
         bench = None
     if bench is None or bench.get('device_type') != dev.type or bench.get('profile') != 'full':
         return f'projected: no full benchmark of a {dev.type} device in {path} (`make bench` measures one)'
-    from ldmiss.projection import project_run_seconds, bench_rates, bench_startup, bench_call_seconds   # only here
     try:   # the variants this run uses (compile per network, graphs on or off)
         secs = project_run_seconds(settings, bench_rates(bench, 'run', settings),
                                    bench_call_seconds(bench, 'run', settings))
