@@ -46,7 +46,7 @@ RUN_VARS_LC := $(shell echo '$(RUN_VARS)' | tr A-Z a-z)
 $(foreach i,$(shell seq $(words $(RUN_VARS))),$(if $(filter command line,$(origin $(word $(i),$(RUN_VARS_LC)))),\
   $(error $(word $(i),$(RUN_VARS_LC))=… is not a setting: make's variables are upper case, $(word $(i),$(RUN_VARS))=…)))
 
-.PHONY: help env fashion-data test test-slow run sweep sweep-status figures rescore readme docs docs-check nfe calibration bench bench-cpu profile-cpu gpu-wheels export clean-cache clean-venv
+.PHONY: help env fashion-data test test-e2e test-slow run sweep sweep-status figures rescore readme docs docs-check nfe calibration bench bench-cpu profile-cpu gpu-wheels export clean-cache clean-venv
 .DEFAULT_GOAL := help
 
 # A bare `make` lists the targets: the lines below marked `## ` (nothing is installed or run).
@@ -82,6 +82,13 @@ test: env  ## check export and notebooks, then run every notebook's tests (about
 	trap 'rm -rf "$$LDMISS_RUNS_DIR" "$$LDMISS_FIGURES_DIR"' EXIT
 	$(PY) .ci/check_repo.py
 	$(PY) .ci/test_notebooks.py --save _docs/.executed   # the executed copies make docs shows (git-ignored)
+
+# The end-to-end half of nbs/19_publishing (real make commands on toy runs in a throw-away copy of the repository);
+# CI runs it after make test.
+test-e2e: env  ## the publishing rule end to end: toy runs, studies, figures and sweeps in a copy (~10 min; CI runs it)
+	export LDMISS_RUNS_DIR=$$(mktemp -d) LDMISS_FIGURES_DIR=$$(mktemp -d) LDMISS_PNG=0
+	trap 'rm -rf "$$LDMISS_RUNS_DIR" "$$LDMISS_FIGURES_DIR"' EXIT
+	$(PY) .ci/test_notebooks.py --with e2e 19_publishing
 
 test-slow: env  ## the cells make test skips (flagged slow): classifier retraining, README example coverage (~30 min)
 	export LDMISS_RUNS_DIR=$$(mktemp -d) LDMISS_FIGURES_DIR=$$(mktemp -d) LDMISS_PNG=0
