@@ -61,6 +61,8 @@ def need_papermill():
 
 def _failure(e, failed: Path, prog: str) -> int:
     "Say why an executed notebook failed: one line for a user error (2), the traceback for a bug (1)."
+    if e.ename == 'KeyboardInterrupt':   # the kernel reports a Ctrl-C: an interruption, for the caller to say
+        raise KeyboardInterrupt
     if e.ename in USER_ERRORS:
         print(f'{prog}: error: {" ".join(str(e.evalue).split())}  (executed notebook: {failed})', file=sys.stderr)
         return 2

@@ -4,7 +4,7 @@
 
 # %% ../nbs/13_sweep.ipynb #5e1a0003
 from __future__ import annotations
-import argparse, json, os, subprocess, sys, time
+import argparse, json, logging, sys, time
 from functools import partial
 from pathlib import Path
 import torch
@@ -13,6 +13,7 @@ from .core import (project_root, check_int, check_choice, get_device, device_nam
 from .profiles import check_params, profile_settings, apply_overrides, parse_overrides, resolve_profile
 from .profiles import CPU_PROFILES
 from .cli import add_run_options, given_overrides
+from .pool import gpu_slots, run_local
 from .projection import project_run_seconds, bench_rates, bench_startup, bench_call_seconds
 from .runs import run_key, run_dir_for, run_lock, runs_root, metrics_complete
 from .sampling import DEFAULT_SAMPLER
@@ -23,8 +24,7 @@ from .slurm import (submitit, need_submitit, slurm_settings, slurm_script, slurm
                           submit_runs, wait_for_runs, ACTIVE, FAILED)
 
 # %% auto #0
-__all__ = ['EXECUTORS', 'plan', 'run_notebook', 'run_command', 'gpu_slots', 'thread_env', 'summary_path', 'sweep',
-           'sweep_status', 'main']
+__all__ = ['EXECUTORS', 'plan', 'run_notebook', 'run_command', 'summary_path', 'sweep', 'sweep_status', 'main']
 
 # %% ../nbs/13_sweep.ipynb #5e1a0011
 def _projection(settings: dict, dev: torch.device, path: Path) -> str:
@@ -89,56 +89,6 @@ def run_command(params: dict, runs_dir, notebook: bool, overrides=None, recomput
     for k, v in parse_overrides(overrides).items():
         cmd += ['--set', f'{k}={json.dumps(v)}']
     return cmd + (['--notebook'] if notebook else []) + ([] if recompute else ['--no-recompute'])
-
-# %% ../nbs/13_sweep.ipynb #9cea6a2f
-def gpu_slots(n_gpus: int, jobs_per_gpu: int | None, jobs: int) -> list:
-    "Device of each local worker slot: `jobs_per_gpu` per GPU where there are GPUs, else `jobs` slots with no device."
-    if jobs_per_gpu is None or n_gpus == 0:
-        return [None] * jobs
-    return [i % n_gpus for i in range(jobs_per_gpu * n_gpus)]
-
-def _gpu_env(gpu_index: int | None) -> tuple:
-    "(GPU name, environment) of a worker slot pinned to visible GPU `gpu_index` of this machine (None: not pinned)."
-    if gpu_index is None:
-        return None, dict(os.environ)
-    visible = [d for d in os.environ.get('CUDA_VISIBLE_DEVICES', '').split(',') if d.strip()]
-    gpu = visible[gpu_index] if gpu_index < len(visible) else str(gpu_index)
-    return gpu, dict(os.environ, CUDA_VISIBLE_DEVICES=gpu)
-
-def thread_env(n_slots: int, cores: int | None = None, environ=None) -> dict:
-    "Thread settings for each of `n_slots` runs side by side: the cores split between them, unless the user set them."
-    environ = os.environ if environ is None else environ
-    if n_slots < 2 or 'OMP_NUM_THREADS' in environ:
-        return {}
-    share = str(max(1, (cores or os.cpu_count() or 1) // n_slots))   # else each run's torch takes every core
-    return dict(OMP_NUM_THREADS=share, MKL_NUM_THREADS=share)
-
-def _run_local(todo: list, slots: list, log) -> dict:
-    "Run `todo` [(key, argv, log path)] as subprocesses here, one per free slot; {key: 'done' | 'failed'}."
-    running, status = {}, {}   # slot: (key, process, log file)
-    def reap(block: bool):
-        for slot, (key, proc, logf) in list(running.items()):
-            if block:
-                proc.wait()
-            if proc.poll() is None:
-                continue
-            del running[slot]
-            logf.close()
-            status[key] = 'done' if proc.returncode == 0 else 'failed'
-            log(f"{'finished' if proc.returncode == 0 else 'FAILED  '} {key}  (log: {logf.name})")
-    for key, argv, log_path in todo:
-        while len(running) >= len(slots):
-            reap(False)
-            time.sleep(1)
-        slot = next(i for i in range(len(slots)) if i not in running)
-        gpu, env = _gpu_env(slots[slot])
-        env.update(thread_env(len(slots)))
-        logf = open(log_path, 'w')
-        log(f'starting {key}' + ('' if gpu is None else f' on GPU {gpu}'))
-        proc = subprocess.Popen(argv, stdout=logf, stderr=subprocess.STDOUT, cwd=project_root(), env=env)
-        running[slot] = key, proc, logf
-    reap(True)
-    return status
 
 # %% ../nbs/13_sweep.ipynb #9cea6a32
 EXECUTORS = ('local', 'slurm')   # where a sweep's runs go: here, or a Slurm job array
@@ -257,9 +207,13 @@ def sweep(rates, seeds, dataset='mnist', mechanism='mcar', profile='auto',
             for k, p in _todo(grid, settings, o['device_type'], runs_dir, runs, log)]
     if executor == 'local':
         atomic_write_json(path, record)
-        slots = gpu_slots(torch.cuda.device_count(), o['jobs_per_gpu'], o['jobs'])
-        for k, status in _run_local([(k, argv, runs[k]['log']) for k, argv in todo], slots, log).items():
-            runs[k]['status'] = status
+        slots, status = gpu_slots(torch.cuda.device_count(), o['jobs_per_gpu'], o['jobs']), {}
+        try:
+            run_local([(k, argv, runs[k]['log']) for k, argv in todo], slots, log, status)
+        finally:   # Ctrl-C too: what each run became is recorded, for `sweep_status`
+            for k, st in status.items():
+                runs[k]['status'] = st
+            atomic_write_json(path, record)
     elif todo and executor == 'slurm':   # not submitting: the job script only
         script = slurm_script(o['slurm'], jobs_folder, [(argv, runs[k]['log']) for k, argv in todo])
         log(f'slurm: job script for {len(todo)} run(s) written to {script}; nothing submitted')
@@ -278,8 +232,8 @@ def _run_state(r: dict) -> tuple:
     "(state, where its output is) of one run recorded in a `sweep.json`."
     if metrics_complete(Path(r['dir']) / 'metrics.json', r['digest']):
         return ('skipped' if r['status'] == 'skipped' else 'done'), r['log']
-    if r['status'] == 'failed':
-        return 'failed', r['log']
+    if r['status'] in ('failed', 'interrupted'):
+        return r['status'], r['log']
     if 'job_id' not in r or submitit is None:
         return 'pending', r['log']
     job = submitit.Job(folder=r['folder'], job_id=r['job_id'])
@@ -291,16 +245,16 @@ def _run_state(r: dict) -> tuple:
     return 'pending', where
 
 def sweep_status(path: str | Path, log=print) -> dict:
-    "Read a `sweep.json` back: each run done, failed (its job raised, Slurm ended it, or it failed here) or pending."
+    "Read a `sweep.json` back: each run done, failed (its job raised, Slurm ended it, or it failed here), interrupted or pending."
     record = json.loads(Path(path).read_text())
-    res = dict(done=[], failed=[], pending=[], skipped=[])
+    res = dict(done=[], failed=[], pending=[], skipped=[], interrupted=[])
     for key, r in record['runs'].items():
         state, where = _run_state(r)
         res[state].append(key)
         job = f"  job {r['job_id']}" if 'job_id' in r else ''
         log(f"{state:<8} {key}{job}  (log: {where})")
     log(f"{len(res['done'])} done, {len(res['skipped'])} complete before the sweep, {len(res['failed'])} failed, "
-        f"{len(res['pending'])} pending  ({path})")
+        f"{len(res['interrupted'])} interrupted, {len(res['pending'])} pending  ({path})")
     return res
 
 # %% ../nbs/13_sweep.ipynb #5e1a0006
@@ -381,6 +335,16 @@ def _nothing_to_do(params: dict, settings: dict, runs_dir, digest: str, force: b
 
 def main(argv=None) -> int:
     "Command line: one experiment (`--rate ... --seed ...`) or a sweep (`--rates ... --seeds ...`); the exit code."
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:   # Ctrl-C: one line, not a traceback; a sweep has said which runs it stopped
+        logging.getLogger('asyncio').setLevel(logging.CRITICAL)   # nor nbclient's cell task, reported at exit
+        print('python -m ldmiss.sweep: interrupted (Ctrl-C); the finished stages are cached, the same command '
+              'resumes from them', file=sys.stderr)
+        return 130
+
+def _main(argv=None) -> int:
+    "`main`, Ctrl-C aside."
     ap = _sweep_parser()
     a = ap.parse_args(argv)
     given = given_overrides(a)
