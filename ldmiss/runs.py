@@ -17,7 +17,7 @@ from .methods import GENERATION_METHODS, IMPUTATION_METHODS
 
 # %% auto #0
 __all__ = ['NAMED_VARIANTS', 'GEN_FIELDS', 'IMP_FIELDS', 'runs_root', 'settings_overrides', 'run_key', 'run_name',
-           'figures_dir', 'run_dir_for', 'run_lock', 'environment_info', 'run_config', 'write_config',
+           'figures_dir', 'run_dir_for', 'run_lock', 'hold_run_lock', 'environment_info', 'run_config', 'write_config',
            'metrics_complete']
 
 # %% ../nbs/11_runs.ipynb #4bcf7278
@@ -84,6 +84,19 @@ def run_lock(run_dir: Path, log=print):
             yield
         finally:
             fcntl.flock(f, fcntl.LOCK_UN)
+
+# %% ../nbs/11_runs.ipynb #a11c0002
+_HELD = {}   # run folder: its lock, held until this process ends (a run notebook's kernel)
+
+def hold_run_lock(run_dir: Path, log=print) -> bool:
+    "Hold `run_dir`'s lock until this process ends, unless its launcher holds it; True if taken here."
+    run_dir = Path(run_dir)
+    if os.environ.get('LDMISS_RUN_LOCK_HELD') == str(run_dir) or str(run_dir) in _HELD:
+        return False
+    held = run_lock(run_dir, log)
+    held.__enter__()   # never left: the lock goes with the process
+    _HELD[str(run_dir)] = held
+    return True
 
 # %% ../nbs/11_runs.ipynb #4c1b5b23
 def environment_info(device=None) -> dict:

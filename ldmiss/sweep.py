@@ -19,7 +19,7 @@ from .runs import run_key, run_dir_for, run_lock, runs_root, metrics_complete
 from .sampling import DEFAULT_SAMPLER
 from .methods import MODELS
 from .experiment import run_experiment, run_digest
-from .notebooks import execute_notebook, need_papermill, USER_ERROR_TYPES
+from .notebooks import execute_notebook, need_papermill, environ, USER_ERROR_TYPES
 from .slurm import (submitit, need_submitit, slurm_settings, slurm_script, slurm_executor, slurm_state,
                           submit_runs, wait_for_runs, ACTIVE, FAILED)
 
@@ -389,11 +389,13 @@ def _main(argv=None) -> int:
         print(f'{ap.prog}: error: {e}', file=sys.stderr)
         return 2
     # one run at a time per profile run folder, whose caches its variants share
-    with run_lock(run_dir_for(params, a.runs_dir), log=partial(print, flush=True)):
+    home = run_dir_for(params, a.runs_dir)
+    with run_lock(home, log=partial(print, flush=True)):
         if _nothing_to_do(params, settings, a.runs_dir, digest, a.force):   # finished while this one waited
             return 0
-        if a.notebook:
-            return run_notebook(params, a.runs_dir, over, not a.no_recompute)
+        if a.notebook:   # the notebook's kernel finds the lock held for it (`hold_run_lock`)
+            with environ(LDMISS_RUN_LOCK_HELD=str(home)):
+                return run_notebook(params, a.runs_dir, over, not a.no_recompute)
         return _run_here(params, a.runs_dir, over, not a.no_recompute, ap.prog)
 
 # %% ../nbs/13_sweep.ipynb #74d98bcc
