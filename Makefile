@@ -149,7 +149,8 @@ docs: env  ## the site _docs/: every notebook with its outputs, the README as la
 	$(PY) docs/build.py
 
 # Every page of _docs/ in Debian's chromium through playwright: fails on console errors, network loads, broken links or
-# images, undrawn plotly figures; screenshots in _docs/screenshots/. Skipped with a message where chromium is missing.
+# images, undrawn figures, pages that scroll sideways at 1280 px, library pages without title or API, a search that
+# finds nothing; screenshots in _docs/screenshots/. Skipped with a message where chromium is missing.
 docs-check: env  ## open every page of _docs/ in chromium and fail on errors, broken links, undrawn figures
 	$(PY) docs/check.py
 

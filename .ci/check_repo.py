@@ -1,7 +1,10 @@
 """Checks before the notebooks run: library and notebooks agree, notebooks are clean,
-run.ipynb keeps its papermill parameters cell, README's generated tables match their files.
+run.ipynb keeps its papermill parameters cell, README's generated tables match their files, no notebook has two cells
+with one id (the site takes each cell's outputs by id).
 Exit non-zero naming what is wrong."""
-import subprocess, sys
+import json, subprocess, sys
+from collections import Counter
+from pathlib import Path
 
 def status(paths):
     return subprocess.run(['git', 'status', '--porcelain', '--', *paths], capture_output=True, text=True).stdout
@@ -20,6 +23,9 @@ def main():
         problems.append("nbs/run.ipynb lost its papermill 'parameters' cell: -p values would be ignored")
     if subprocess.run([sys.executable, '.ci/readme_blocks.py']).returncode:
         problems.append("README's generated tables differ from runs/figures: make readme (after make figures)")
+    for nb in sorted(Path('nbs').glob('*.ipynb')):
+        twice = [i for i, n in Counter(c.get('id') for c in json.loads(nb.read_text())['cells']).items() if n > 1]
+        if twice: problems.append(f"{nb} has cell ids used twice ({' '.join(map(str, twice))}): give each cell its own")
     for p in problems: print('check failed:', p)
     if not problems: print('checks ok: export in sync, notebooks clean, README tables generated, run.ipynb parameters:',
                            ', '.join(pm.inspect_notebook('nbs/run.ipynb')))

@@ -5,6 +5,7 @@ Library notebooks are executed as `make test` executes them (its copies in _docs
 notebook and the library are unchanged); the run, study and results pages show the executed notebooks under runs/.
 Usage: python docs/build.py [--out DIR]"""
 import ast, copy, importlib, importlib.util, json, os, re, shutil, subprocess, sys, tempfile, time
+from html import unescape
 from pathlib import Path
 import nbformat
 import plotly, plotly.io as pio
@@ -92,8 +93,26 @@ def math_to_mathml(md: str) -> str:
     return ''.join(p if i % 2 else MATH.sub(one, p) for i, p in enumerate(parts))
 
 def plotly_html(fig: dict) -> str:
-    "A plotly figure's JSON as a div drawn by the plotly.js beside the pages."
-    return pio.to_html(fig, include_plotlyjs=False, full_html=False, validate=False)
+    "A plotly figure's JSON as a div drawn by the plotly.js beside the pages, as wide as the page's column."
+    fig = dict(fig, layout={k: v for k, v in fig.get('layout', {}).items() if k != 'width'} | dict(autosize=True))
+    return pio.to_html(fig, include_plotlyjs=False, full_html=False, validate=False, default_width='100%',
+                       config=dict(responsive=True))
+
+def with_outputs(source: Path, executed: Path) -> nbformat.NotebookNode:
+    "The notebook as written (its title, description and directives) with the outputs of its executed copy."
+    nb, ran = nbformat.read(source, as_version=4), nbformat.read(executed, as_version=4)
+    outputs = {c.get('id'): c.get('outputs', []) for c in ran.cells if c.cell_type == 'code'}
+    for c in nb.cells:
+        if c.cell_type == 'code': c.outputs = outputs.get(c.get('id'), [])
+    return nb
+
+def notebook_title(nb, default: str) -> str:
+    "A notebook's title: its first markdown cell's `# ` heading, else `default`."
+    for c in nb.cells:
+        if c.cell_type == 'markdown':
+            m = re.match(r'#\s+(.+)', c.source.strip())
+            return m.group(1).strip() if m else default
+    return default
 
 def prepare(nb, module=None):
     "The notebook as the site shows it: hidden cells and directives out, API after export cells, math, plotly drawn."
@@ -117,9 +136,23 @@ def prepare(nb, module=None):
         elif cell.cell_type == 'markdown':
             cell.source = math_to_mathml(src)
             cells.append(cell)
-        else: cells.append(cell)
+        elif not src.startswith('---'): cells.append(cell)   # nbdev's front matter is the title cell, already shown
     nb.cells = cells
     return nb
+
+HEADING = re.compile(r'<h([23]) id="([^"]+)">(.*?)</h\1>', re.S)
+
+def toc(html: str) -> str:
+    "The page's sections (its h2 and h3 headings) as a list of links, for the navigation beside the page's own entry."
+    items = [(level, anchor, re.sub(r'<[^>]+>|¶', '', text).strip()) for level, anchor, text in HEADING.findall(html)]
+    return ('<ol class="toc">' + ''.join(f'<li class="h{lv}"><a href="#{a}">{t}</a></li>' for lv, a, t in items)
+            + '</ol>') if items else ''
+
+def page_text(html: str) -> str:
+    "A page's readable text for the search index: the main column, tags, scripts and styles out."
+    main = html[html.find('<main class="site">'):]
+    main = re.sub(r'<(script|style)\b.*?</\1>', ' ', main, flags=re.S)
+    return ' '.join(unescape(re.sub(r'<[^>]+>', ' ', main)).split())
 
 def link_pages(html: str, here: str, pages: dict) -> str:
     "Links to notebooks (`x.ipynb`, `nbs/x.ipynb`) as links to their pages, relative to page `here`."
@@ -133,9 +166,9 @@ def link_pages(html: str, here: str, pages: dict) -> str:
     return re.sub(r'(?<=<td>)<code>([0-9a-z_]+)</code>(?=</td>)', code, html)
 
 class Site:
-    "Writes the pages of `out`, each with the navigation list."
+    "Writes the pages of `out`, each with the navigation list and a search box; then the search index of them all."
     def __init__(self, out: Path, nav: list, pages: dict):
-        self.out, self.nav, self.pages = out, nav, pages
+        self.out, self.nav, self.pages, self.index = out, nav, pages, []
         self.exporter = HTMLExporter(template_name='ldmiss', extra_template_basedirs=[str(ROOT / 'docs' / 'templates')],
                                      exclude_input_prompt=True, exclude_output_prompt=True)
 
@@ -147,11 +180,17 @@ class Site:
         plots = any('plotly-graph-div' in o.get('data', {}).get('text/html', '') for c in nb.cells for o in c.get('outputs', []))
         site = dict(root=root, nav=self.nav, here=here, source=source, plotly=plots)   # plotly.js only where it draws
         html, _ = self.exporter.from_notebook_node(nb, resources=dict(site=site))
-        html = link_pages(html, here, self.pages)
+        html = link_pages(html, here, self.pages).replace('<!--toc-->', toc(html), 1)
+        self.index.append(dict(u=here, t=title, x=page_text(html)[:20_000]))   # a page's first 20,000 characters
         path = self.out / here
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f'.{path.name}.new'); tmp.write_text(html, encoding='utf-8'); os.replace(tmp, path)
         return path
+
+    def write_index(self):
+        "`search.js`: every page's title and text, which the search box loads when first used (no server needed)."
+        (self.out / 'search.js').write_text('window.LDMISS_SEARCH = ' + json.dumps(self.index, ensure_ascii=False) + ';\n',
+                                           encoding='utf-8')
 
 def notebook_page(p: Path) -> str:
     "Where the page of an executed notebook under runs/ goes: beside it, as `<name>.ipynb.html` (the figures keep `.html`)."
@@ -180,7 +219,7 @@ def runs_index(notebooks: list) -> nbformat.NotebookNode:
     figure_rows = [f'- [{p.stem}]({p.relative_to(ROOT).as_posix()})' for p in sorted((RUNS / 'figures').glob('*.html'))]
     md = ('# Every committed run\n\nEach run folder under `runs/` keeps the executed notebook that made it; each link '
           'opens it with its outputs. The scores are LDMiss guidance imputation MSE on missing pixels and LDMiss '
-          f'generation FID, as its `metrics.json` has them.\n\n' + '\n'.join(rows)
+          'generation FID, as its `metrics.json` has them.\n\n' + '\n'.join(rows)
           + '\n\n## Studies\n\nThe executed study and results notebooks under `runs/figures/`.\n\n' + '\n'.join(study_rows)
           + '\n\n## Figures\n\nEvery published figure, interactive (`make figures` draws them).\n\n' + '\n'.join(figure_rows))
     return nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(md)])
@@ -213,8 +252,11 @@ def main(argv):
 
     notebooks = committed_notebooks()
     pages = {n: f'{n}.html' for n in names}
+    sources = {n: (nbformat.read(committed[n], as_version=4) if n in committed else with_outputs(
+        ROOT / 'nbs' / f'{n}.ipynb', executed / f'{n}.ipynb')) for n in names}
+    titles = {n: notebook_title(sources[n], n) for n in names}
     nav = [('the compendium', [('README', 'index.html'), ('every committed run', 'runs.html')]),
-           ('notebooks', [(n, f'{n}.html') for n in names])]
+           ('notebooks', [(titles[n], f'{n}.html') for n in names])]
     out.mkdir(parents=True, exist_ok=True)
     for old in out.iterdir():   # last build's pages go (a renamed notebook leaves no page behind); executed copies stay
         if old.name != '.executed': shutil.rmtree(old) if old.is_dir() else old.unlink()
@@ -229,19 +271,20 @@ def main(argv):
         if n in committed:
             p = committed[n]
             src = f'the executed notebook <code>{p.relative_to(ROOT)}</code> (made from <code>nbs/{n}.ipynb</code>)'
-            site.write(nbformat.read(p, as_version=4), f'{n}.html', n, src)
+            site.write(sources[n], f'{n}.html', titles[n], src)
         else:
-            nb = nbformat.read(executed / f'{n}.ipynb', as_version=4)
+            nb = sources[n]
             exp = next((w[1] for c in nb.cells if c.cell_type == 'code' for w in directives(c.source)
                         if len(w) > 1 and w[0] == 'default_exp'), None)
             module = importlib.import_module(f'ldmiss.{exp}') if exp else None
             src = f'<code>nbs/{n}.ipynb</code>, executed as <code>make test</code> executes it' + (
                 f'; exported as <code>ldmiss.{exp}</code>' if exp else '')
-            site.write(nb, f'{n}.html', n, src, module)
+            site.write(nb, f'{n}.html', titles[n], src, module)
     site.write(runs_index(notebooks), 'runs.html', 'every committed run')
     for p in notebooks:
         here = notebook_page(p)
         site.write(nbformat.read(p, as_version=4), here, run_label(p), f'the executed notebook <code>{p.relative_to(ROOT)}</code>')
+    site.write_index()
     n_fig = copy_figures(out)
     print(f'site: {out}/index.html — {len(names) + 2 + len(notebooks)} pages ({len(names)} notebooks, '
           f'{len(notebooks)} executed notebooks from runs/), {n_fig} figure files, {time.time() - t0:.0f} s')

@@ -1,9 +1,11 @@
-"""Open every page of the built site (`make docs`) in a real browser, Debian's chromium driven by playwright, and fail
-on a console error, a page error, a request that leaves the machine, a broken internal link or image, or a plotly
-figure that did not draw. Saves screenshots of the landing page and of a results figure into <site>/screenshots/.
+"""Open every page of the built site (`make docs`) in a real browser, Debian's chromium driven by playwright, at a
+1280-pixel window, and fail on a console error, a page error, a request that leaves the machine, a broken internal
+link or image, a plotly figure that did not draw or whose legend falls outside the window, a page that scrolls
+sideways (the standalone figure files aside), a library page without its title, API documentation or with a hidden
+cell shown, or a search box that does not find the page a query names. Saves screenshots of the landing page and of a results figure into <site>/screenshots/.
 Skipped, with a message, where no chromium is installed.
 Usage: python docs/check.py [--site DIR]"""
-import os, re, shutil, sys, time
+import importlib, inspect, os, re, shutil, sys, time
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -25,7 +27,29 @@ PAGE_FACTS = """() => ({
   ids: [...document.querySelectorAll('[id]')].map(e => e.id),
   images: [...document.querySelectorAll('img')].map(i => ({src: i.getAttribute('src').slice(0, 80), ok: i.complete && i.naturalWidth > 0})),
   plots: [...document.querySelectorAll('.plotly-graph-div')].map(d => ({id: d.id, drawn: !!d._fullLayout && !!d.querySelector('.main-svg')})),
+  sideways: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  legends_out: [...document.querySelectorAll('.plotly-graph-div .legend')].filter(l => l.getBoundingClientRect().right > window.innerWidth + 1).length,
+  h1: [...document.querySelectorAll('main.site h1')].map(h => h.textContent.replace('¶', '').trim()),
+  heads: [...document.querySelectorAll('main.site h3')].map(h => h.textContent.replace('¶', '').trim()),
+  text: document.querySelector('main.site') ? document.querySelector('main.site').innerText : '',
 })"""
+
+LIBRARY_PAGE = re.compile(r'^\d\d[a-z]?_')   # 00_core.html …: a library notebook's page
+
+def library_page_problems(facts: dict, path: Path) -> list:
+    "A library notebook's page: its title as the one heading on top, no front matter, no hidden cell, its API shown."
+    problems = []
+    if not facts['h1']: problems.append('no title (h1)')
+    if 'output-file:' in facts['text'] or '#| hide' in facts['text'] or '#| export' in facts['text']:
+        problems.append('front matter, a hidden cell or a directive shown')
+    nb = ROOT / 'nbs' / path.with_suffix('.ipynb').name
+    exp = re.search(r'#\| default_exp (\w+)', nb.read_text()) if nb.exists() else None
+    if exp:   # every name the module exports has its API heading
+        module = importlib.import_module(f'ldmiss.{exp.group(1)}')
+        missing = [n for n in module.__all__ if n not in facts['heads']
+                   and (inspect.isfunction(getattr(module, n)) or inspect.isclass(getattr(module, n)))]
+        if missing: problems.append(f"no API documentation of {', '.join(missing[:5])}")
+    return problems
 
 def internal_target(page: Path, href: str):
     "The file and fragment an internal link points to, or None for an external link."
@@ -54,6 +78,11 @@ def check_page(page, path: Path, site: Path) -> list:
     problems += [f'loads from the network: {u[:120]}' for u in outside]
     problems += [f"image did not load: {i['src']}" for i in facts['images'] if not i['ok']]
     problems += [f"plotly figure did not draw: {p['id']}" for p in facts['plots'] if not p['drawn']]
+    if 'figures' not in path.relative_to(site).parts:   # standalone figure files (runs/figures/*.html) keep their size
+        if facts['legends_out']: problems.append(f"{facts['legends_out']} plotly legend(s) outside the window")
+        if facts['sideways'] > 1: problems.append(f"scrolls sideways by {facts['sideways']} px")
+    if LIBRARY_PAGE.match(path.name) and path.parent == site:
+        problems += library_page_problems(facts, path)
     for href in set(facts['links']):
         t = internal_target(path, href)
         if t is None: continue
@@ -63,6 +92,17 @@ def check_page(page, path: Path, site: Path) -> list:
         elif frag and target.suffix == '.html' and frag not in (set(facts['ids']) if target == path else ids_of(target)):
             problems.append(f'broken anchor: {href}')
     return problems, len(facts['plots'])
+
+SEARCH = ('MissDiff masked loss', '03_sde.html')   # a query, and the page that must be among its hits
+
+def search_problems(page, site: Path) -> list:
+    "Type the query into the landing page's search box; what is wrong with the hits."
+    page.goto((site / 'index.html').as_uri(), wait_until='load')
+    page.fill('nav.site input.search', SEARCH[0])
+    try: page.wait_for_selector('nav.site ol.hits li a', timeout=10_000)
+    except Exception: return [f'search: no hit for {SEARCH[0]!r}']
+    hrefs = page.eval_on_selector_all('nav.site ol.hits li a', 'as => as.map(a => a.getAttribute("href"))')
+    return [] if any(h.endswith(SEARCH[1]) for h in hrefs) else [f'search: {SEARCH[0]!r} does not find {SEARCH[1]} ({hrefs[:5]})']
 
 def screenshots(page, site: Path, shots: Path) -> dict:
     "The landing page, and the results page at its first figure (of MNIST MCAR, where there is one); what failed."
@@ -92,13 +132,14 @@ def main(argv):
         if not (site / f'{name}.html').exists(): failed[Path(f'{name}.html')] = [f"missing: the page of nbs/{name}.ipynb (README's table)"]
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
-        ctx = browser.new_context(viewport=dict(width=1400, height=900))
+        ctx = browser.new_context(viewport=dict(width=1280, height=900))   # a laptop's window
         for path in pages:
             page = ctx.new_page()
             problems, n = check_page(page, path, site)
             n_plots += n
             if problems: failed[path.relative_to(site)] = problems
             page.close()
+        if (found := search_problems(ctx.new_page(), site)): failed.setdefault(Path('index.html'), []).extend(found)
         shots = site / 'screenshots'; shots.mkdir(exist_ok=True)
         wide = browser.new_context(viewport=dict(width=1920, height=1080))   # the widest figures (1,460 px) whole
         for rel, problems in screenshots(wide.new_page(), site, shots).items(): failed.setdefault(rel, []).extend(problems)

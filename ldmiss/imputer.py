@@ -328,7 +328,7 @@ def _weight_bytes(net: torch.nn.Module) -> bytes:
     torch.save({k: v.detach().cpu() for k, v in net.state_dict().items()}, buf)
     return buf.getvalue()
 
-# %% ../nbs/17_imputer.ipynb #17b0c0a1
+# %% ../nbs/17_imputer.ipynb #17b0c0a2
 def _read_record(folder: Path) -> dict:
     "`folder`/imputer.json, checked: its format, its own SHA-256 and the weight files it vouches for."
     try:
