@@ -140,6 +140,14 @@ def prepare(nb, module=None):
     nb.cells = cells
     return nb
 
+MACHINE_PATH = re.compile(r'(?:/[\w.\-]+)+?/(?=(?:runs|nbs|ldmiss|scratch)/)')   # …/<repository>/ before its folders
+
+TEMPORARY = re.compile(r'(?<![\w.])/tmp/[\w.\-]+')   # a throw-away folder of a test or a study
+
+def unplace(html: str) -> str:
+    "The page without the paths of the machine that made its notebook: `/work/main/runs/…` shown as `runs/…`."
+    return TEMPORARY.sub('&lt;temporary folder&gt;', MACHINE_PATH.sub('', html))
+
 HEADING = re.compile(r'<h([23]) id="([^"]+)">(.*?)</h\1>', re.S)
 
 def toc(html: str) -> str:
@@ -180,7 +188,7 @@ class Site:
         plots = any('plotly-graph-div' in o.get('data', {}).get('text/html', '') for c in nb.cells for o in c.get('outputs', []))
         site = dict(root=root, nav=self.nav, here=here, source=source, plotly=plots)   # plotly.js only where it draws
         html, _ = self.exporter.from_notebook_node(nb, resources=dict(site=site))
-        html = link_pages(html, here, self.pages).replace('<!--toc-->', toc(html), 1)
+        html = link_pages(unplace(html), here, self.pages).replace('<!--toc-->', toc(html), 1)
         self.index.append(dict(u=here, t=title, x=page_text(html)[:20_000]))   # a page's first 20,000 characters
         path = self.out / here
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -34,6 +34,8 @@ PAGE_FACTS = """() => ({
   text: document.querySelector('main.site') ? document.querySelector('main.site').innerText : '',
 })"""
 
+MACHINE_PATH = re.compile(r'(?<![\w.])/(?:tmp|home|work|root|Users|private|var/folders)/[\w.\-/]+')   # an absolute path
+
 LIBRARY_PAGE = re.compile(r'^\d\d[a-z]?_')   # 00_core.html …: a library notebook's page
 
 def library_page_problems(facts: dict, path: Path) -> list:
@@ -81,6 +83,8 @@ def check_page(page, path: Path, site: Path) -> list:
     if 'figures' not in path.relative_to(site).parts:   # standalone figure files (runs/figures/*.html) keep their size
         if facts['legends_out']: problems.append(f"{facts['legends_out']} plotly legend(s) outside the window")
         if facts['sideways'] > 1: problems.append(f"scrolls sideways by {facts['sideways']} px")
+    if (where := MACHINE_PATH.search(facts['text'])):
+        problems.append(f'names a path of the machine that built it: {where.group(0)[:80]}')
     if LIBRARY_PAGE.match(path.name) and path.parent == site:
         problems += library_page_problems(facts, path)
     for href in set(facts['links']):

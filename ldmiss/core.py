@@ -12,11 +12,12 @@ from torchvision.utils import save_image
 from tqdm import tqdm
 
 # %% auto #0
-__all__ = ['to_unit', 'to_net', 'from_net', 'project_root', 'git_state', 'cache_dir', 'atomic_write_bytes',
-           'atomic_write_json', 'atomic_torch_save', 'torch_load_checked', 'sha256_file', 'exchange_paths',
-           'swap_in_folder', 'save_grid', 'save_figure', 'check_generator', 'get_device', 'device_name',
-           'seed_everything', 'stable_seed', 'progress_lines', 'progress_bar', 'check_int', 'check_choice',
-           'check_observed', 'OneLineParser', 'sync_device', 'StepGraph', 'use_compile_cache', 'compiled']
+__all__ = ['to_unit', 'to_net', 'from_net', 'project_root', 'shown_path', 'git_state', 'cache_dir',
+           'atomic_write_bytes', 'atomic_write_json', 'atomic_torch_save', 'torch_load_checked', 'sha256_file',
+           'exchange_paths', 'swap_in_folder', 'save_grid', 'save_figure', 'check_generator', 'get_device',
+           'device_name', 'seed_everything', 'stable_seed', 'progress_lines', 'progress_bar', 'check_int',
+           'check_choice', 'check_observed', 'OneLineParser', 'sync_device', 'StepGraph', 'use_compile_cache',
+           'compiled']
 
 # %% ../nbs/00_core.ipynb #cdd6914e
 def to_unit(x_uint8: torch.Tensor) -> torch.Tensor:
@@ -39,6 +40,11 @@ def project_root(start: str | Path | None = None) -> Path:
         if (d / 'settings.ini').exists() and (d / 'ldmiss').is_dir(): return d
     pkg = Path(__file__).resolve().parent.parent
     return pkg if (pkg / 'settings.ini').exists() else here
+
+def shown_path(path: str | Path) -> str:
+    "`path` as published notebooks print it: relative to the project root where inside it, else absolute."
+    path, root = Path(path).resolve(), project_root()
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
 
 def git_state(root: Path | None = None) -> dict:
     "The project's git commit and whether tracked files outside `runs/` have changes (None outside a checkout)."

@@ -7,12 +7,14 @@ from __future__ import annotations
 import contextlib, os, sys
 from pathlib import Path
 try:   # declared and pinned; optional only so a bare GPU machine can run experiments without Jupyter
+    import nbformat
     import papermill
     from traitlets import default
     import zmq
     from jupyter_client.manager import AsyncKernelManager
 except ImportError:
-    papermill = zmq = AsyncKernelManager = None
+    nbformat = papermill = zmq = AsyncKernelManager = None
+from .core import shown_path
 from .data import DataMissingError
 from .metrics import ClassifierWeightsError
 from .experiment import StaleCacheError
@@ -91,6 +93,13 @@ def execute_notebook(notebook: str | Path,  # the notebook to execute
         if running.exists():
             os.replace(running, failed)
         raise
+    _name_paths(running, notebook, output)
     os.replace(running, output)
     failed.unlink(missing_ok=True)
     return 0
+
+def _name_paths(executed: Path, notebook: Path, output: Path) -> None:
+    "Papermill's record of where the notebook came from and went, as the repository names them (`shown_path`)."
+    nb = nbformat.read(executed, as_version=4)
+    nb.metadata.setdefault('papermill', {}).update(input_path=shown_path(notebook), output_path=shown_path(output))
+    nbformat.write(nb, executed)

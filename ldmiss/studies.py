@@ -6,9 +6,8 @@
 from __future__ import annotations
 import argparse, ast, json, re, sys
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable
-from .core import project_root, check_int, OneLineParser
+from .core import project_root, check_int, OneLineParser, shown_path
 from .profiles import check_params, profile_settings, apply_overrides, parse_overrides, parse_value
 from .runs import run_name, runs_root, figures_dir
 from .experiment import Experiment
@@ -112,7 +111,7 @@ def prepare_study(name: str, params: dict | None = None,  # a per-run study's ru
     if not runs_root(runs_dir).is_dir():   # a mistyped folder is not created (and drawn from, empty)
         raise ValueError(f'no runs folder {runs_root(runs_dir)}')
     out = figures_dir(runs_dir, out_dir)
-    pars = dict(runs_dir=str(runs_root(runs_dir)), out_dir=str(out))
+    pars = dict(runs_dir=shown_path(runs_root(runs_dir)), out_dir=shown_path(out))   # no machine path published
     if not study.per_run:
         variants = '_variants' if parameters.get('variants') else ''
         return project_root() / 'nbs' / f'{name}.ipynb', out / f'{name}{variants}.ipynb', {**pars, **parameters}

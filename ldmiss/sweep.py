@@ -9,7 +9,7 @@ from functools import partial
 from pathlib import Path
 import torch
 from .core import (project_root, check_int, check_choice, get_device, device_name, atomic_write_json,
-                         OneLineParser)
+                         OneLineParser, shown_path)
 from .profiles import check_params, profile_settings, apply_overrides, parse_overrides, resolve_profile
 from .profiles import CPU_PROFILES
 from .cli import add_run_options, given_overrides
@@ -34,7 +34,7 @@ def _projection(settings: dict, dev: torch.device, path: Path) -> str:
     except (OSError, ValueError):
         bench = None
     if bench is None or bench.get('device_type') != dev.type or bench.get('profile') != 'full':
-        return f'projected: no full benchmark of a {dev.type} device in {path} (`make bench` measures one)'
+        return f'projected: no full benchmark of a {dev.type} device in {shown_path(path)} (`make bench` measures one)'
     try:   # the variants this run uses (compile per network, graphs on or off)
         secs = project_run_seconds(settings, bench_rates(bench, 'run', settings),
                                    bench_call_seconds(bench, 'run', settings))
@@ -42,7 +42,7 @@ def _projection(settings: dict, dev: torch.device, path: Path) -> str:
         return (f"projected: {sum(secs.values()) / 3600:.2f} h on {bench['device']}, plus {startup:.0f} s startup "
                 f"(from {path.name}; DiffPuter not included)")
     except (ValueError, KeyError):
-        return f'projected: {path} lacks the variants this run uses (`make bench` measures them)'
+        return f'projected: {shown_path(path)} lacks the variants this run uses (`make bench` measures them)'
 
 def plan(params: dict, settings: dict, overrides=None, device=None,
          bench_path=None,  # default: runs/bench/bench.json under the project root
@@ -75,7 +75,7 @@ def run_notebook(params: dict, runs_dir=None, overrides=None, recompute: bool = 
     nb = Path(notebook) if notebook is not None else project_root() / 'nbs' / 'run.ipynb'
     pars = dict(params, overrides=json.dumps(over), recompute=recompute)
     if runs_dir is not None:
-        pars['runs_dir'] = str(runs_root(runs_dir))
+        pars['runs_dir'] = shown_path(runs_root(runs_dir))   # the executed notebook names no machine path
     return execute_notebook(nb, out / 'run.ipynb', pars, prog='python -m ldmiss.sweep')
 
 # %% ../nbs/13_sweep.ipynb #9cea6a29
