@@ -8,87 +8,19 @@ import argparse, json, logging, sys, time
 from functools import partial
 from pathlib import Path
 import torch
-from .core import (project_root, check_int, check_choice, get_device, device_name, atomic_write_json,
-                         OneLineParser, shown_path)
-from .profiles import check_params, profile_settings, apply_overrides, parse_overrides, resolve_profile
-from .profiles import CPU_PROFILES
+from .core import check_int, check_choice, get_device, atomic_write_json, OneLineParser
+from .profiles import check_params, profile_settings, apply_overrides, parse_overrides
 from .cli import add_run_options, given_overrides
 from .pool import gpu_slots, run_local
-from .projection import project_run_seconds, bench_rates, bench_startup, bench_call_seconds
-from .runs import run_key, run_dir_for, run_lock, runs_root, metrics_complete
-from .sampling import DEFAULT_SAMPLER
-from .methods import MODELS
-from .experiment import run_experiment, run_digest
-from .notebooks import execute_notebook, need_papermill, environ, USER_ERROR_TYPES
+from .launch import plan, run_command, refuse_hours_on_cpu, run_one
+from .runs import run_key, run_dir_for, runs_root, metrics_complete
+from .experiment import run_digest
+from .notebooks import need_papermill
 from .slurm import (submitit, need_submitit, slurm_settings, slurm_script, slurm_executor, slurm_state,
                           submit_runs, wait_for_runs, ACTIVE, FAILED)
 
 # %% auto #0
-__all__ = ['EXECUTORS', 'plan', 'run_notebook', 'run_command', 'summary_path', 'sweep', 'sweep_status', 'main']
-
-# %% ../nbs/13_sweep.ipynb #5e1a0011
-def _projection(settings: dict, dev: torch.device, path: Path) -> str:
-    "The time the benchmark in `path` projects for a run with `settings` on a `dev` device, or why there is none."
-    try:
-        bench = json.loads(path.read_text())
-    except (OSError, ValueError):
-        bench = None
-    if bench is None or bench.get('device_type') != dev.type or bench.get('profile') != 'full':
-        return f'projected: no full benchmark of a {dev.type} device in {shown_path(path)} (`make bench` measures one)'
-    try:   # the variants this run uses (compile per network, graphs on or off)
-        secs = project_run_seconds(settings, bench_rates(bench, 'run', settings),
-                                   bench_call_seconds(bench, 'run', settings))
-        startup = bench_startup(bench, 'run', settings)
-        return (f"projected: {sum(secs.values()) / 3600:.2f} h on {bench['device']}, plus {startup:.0f} s startup "
-                f"(from {path.name}; DiffPuter not included)")
-    except (ValueError, KeyError):
-        return f'projected: {shown_path(path)} lacks the variants this run uses (`make bench` measures them)'
-
-def plan(params: dict, settings: dict, overrides=None, device=None,
-         bench_path=None,  # default: runs/bench/bench.json under the project root
-         where: str | None = None  # where the run goes, when not here (e.g. "Slurm nodes' GPUs"); device: its type
-        ) -> str:
-    "What one run will do, as text: resolved profile, device, sizes, overrides and the benchmark's projected time."
-    dev = get_device(device) if where is None else torch.device(device or 'cpu')
-    s = settings
-    nets = [m.settings for m in MODELS.values() if m.settings and 'epochs' in s[m.settings]]   # trained by epochs
-    lines = [f"profile {params['profile']} on {where or device_name(dev)}: n_train {s['n_train']}, n_gen {s['n_gen']}, "
-             f"n_impute {s['n_impute']}, n_steps {s['n_steps']}, epochs {'/'.join(nets)} "
-             + '/'.join(str(s[k]['epochs']) for k in nets)]
-    over = parse_overrides(overrides)
-    if over:
-        lines.append('overrides: ' + ', '.join(f'{k}={json.dumps(v)}' for k, v in over.items()))
-    if s.get('sampler', DEFAULT_SAMPLER) != DEFAULT_SAMPLER and s['n_steps'] >= 500:
-        lines.append(f"note: sampler {s['sampler']} with n_steps {s['n_steps']}: "
-                     "few-step samplers need far fewer (README, 'Fewer steps')")
-    path = Path(bench_path) if bench_path is not None else project_root() / 'runs' / 'bench' / 'bench.json'
-    lines.append(_projection(s, dev, path))
-    return '\n'.join(lines)
-
-# %% ../nbs/13_sweep.ipynb #9cea6a27
-def run_notebook(params: dict, runs_dir=None, overrides=None, recompute: bool = True,
-                 notebook=None  # default: nbs/run.ipynb
-                ) -> int:
-    "Execute the run notebook for one experiment into its run folder, as `run.ipynb` only on success; the exit code."
-    over = parse_overrides(overrides)
-    out = run_dir_for(params, runs_dir, settings=apply_overrides(profile_settings(params['profile']), over))
-    nb = Path(notebook) if notebook is not None else project_root() / 'nbs' / 'run.ipynb'
-    pars = dict(params, overrides=json.dumps(over), recompute=recompute)
-    if runs_dir is not None:
-        pars['runs_dir'] = shown_path(runs_root(runs_dir))   # the executed notebook names no machine path
-    return execute_notebook(nb, out / 'run.ipynb', pars, prog='python -m ldmiss.sweep')
-
-# %% ../nbs/13_sweep.ipynb #9cea6a29
-def run_command(params: dict, runs_dir, notebook: bool, overrides=None, recompute: bool = True) -> list:
-    "The command line that runs one experiment (`params` as `check_params` returns them) in its own process."
-    cmd = [sys.executable, '-m', 'ldmiss.sweep']
-    for k in ('dataset', 'mechanism', 'rate', 'seed', 'profile'):
-        cmd += [f'--{k}', str(params[k])]
-    if runs_dir is not None:
-        cmd += ['--runs-dir', str(runs_root(runs_dir))]   # else the child resolves it as we do
-    for k, v in parse_overrides(overrides).items():
-        cmd += ['--set', f'{k}={json.dumps(v)}']
-    return cmd + (['--notebook'] if notebook else []) + ([] if recompute else ['--no-recompute'])
+__all__ = ['EXECUTORS', 'summary_path', 'sweep', 'sweep_status', 'main']
 
 # %% ../nbs/13_sweep.ipynb #9cea6a32
 EXECUTORS = ('local', 'slurm')   # where a sweep's runs go: here, or a Slurm job array
@@ -297,41 +229,12 @@ def _sweep_parser() -> argparse.ArgumentParser:
     arg('--no-submit', action='store_true', help='slurm: write the job script and stop')
     return ap
 
-def _run_here(params: dict, runs_dir, overrides: dict, recompute: bool, prog: str) -> int:
-    "One experiment in this process, its tables printed as JSON; the exit code."
-    try:
-        m = run_experiment(**params, runs_dir=runs_dir, overrides=overrides, recompute=recompute)
-    except USER_ERROR_TYPES as e:   # a stale cache with --no-recompute, a missing file: one line, no traceback
-        print(f'{prog}: error: {e}', file=sys.stderr)
-        return 2
-    print(json.dumps({k: m[k] for k in ('generation', 'imputation')}, indent=1))
-    return 0
-
 def _status(path: Path, prog: str) -> int:
     "`sweep_status` of the sweep recorded at `path`; the exit code (1 where a run failed or none is recorded)."
     if not path.exists():
         print(f'{prog}: no sweep recorded at {path}', file=sys.stderr)
         return 1
     return 1 if sweep_status(path)['failed'] else 0
-
-def _refuse_hours_on_cpu(profile: str, executor, settings: dict | None = None) -> None:
-    "Raise `ValueError` where runs of `profile` (quick, paper) would go to this machine's CPU, which takes hours."
-    p = resolve_profile(profile)
-    if executor == 'local' and p not in CPU_PROFILES and get_device().type == 'cpu':
-        bench = project_root() / 'runs' / 'bench' / 'bench.json'
-        proj = _projection(settings or profile_settings(p), get_device(), bench)
-        hours = proj.removeprefix('projected: ') if ' h on ' in proj else 'many hours'   # a CPU benchmark's, if any
-        raise ValueError(f"profile {p} on this machine's CPU takes {hours} a run (smoke takes minutes): "
-                         'add CONFIRM=1 (--confirm) to start it anyway')
-
-def _nothing_to_do(params: dict, settings: dict, runs_dir, digest: str, force: bool) -> bool:
-    "Whether one run is complete for these settings (and not forced): then it says so and is left as it is."
-    path = run_dir_for(params, runs_dir, create=False, settings=settings) / 'metrics.json'
-    if force or not metrics_complete(path, digest):
-        return False
-    print(f'{run_key(params, settings)}: complete (settings digest {digest}), nothing to do; --force (RECOMPUTE=1) '
-          'runs it')
-    return True
 
 def main(argv=None) -> int:
     "Command line: one experiment (`--rate ... --seed ...`) or a sweep (`--rates ... --seeds ...`); the exit code."
@@ -359,7 +262,7 @@ def _main(argv=None) -> int:
             need_papermill()
         if sweeping:
             if not (a.confirm or a.dry_run):
-                _refuse_hours_on_cpu(a.profile, a.executor)
+                refuse_hours_on_cpu(a.profile, a.executor)
             r = sweep(a.rates or [a.rate], a.seeds or [a.seed], a.dataset, a.mechanism, a.profile, a.runs_dir, a.jobs,
                       not a.no_notebook, given, not a.no_recompute, log=partial(print, flush=True), executor=a.executor,
                       slurm=slurm, jobs_per_gpu=a.jobs_per_gpu, submit=not a.no_submit, dry_run=a.dry_run)
@@ -373,30 +276,8 @@ def _main(argv=None) -> int:
         return 2
     if a.status:
         return _status(summary_path(params, a.runs_dir), ap.prog)
-    if a.dry_run or not a.notebook:   # the run notebook prints the plan itself, first thing
-        print(plan(params, settings, over), flush=True)
-    if a.dry_run:
-        folder = run_dir_for(params, a.runs_dir, create=False, settings=settings)
-        print(f'run {run_key(params, settings)}, folder {folder}; nothing run (dry run)')
-        return 0
-    digest = run_digest(params, settings, get_device().type)
-    if _nothing_to_do(params, settings, a.runs_dir, digest, a.force):
-        return 0
-    try:
-        if not a.confirm:
-            _refuse_hours_on_cpu(params['profile'], o['executor'], settings)
-    except ValueError as e:
-        print(f'{ap.prog}: error: {e}', file=sys.stderr)
-        return 2
-    # one run at a time per profile run folder, whose caches its variants share
-    home = run_dir_for(params, a.runs_dir)
-    with run_lock(home, log=partial(print, flush=True)):
-        if _nothing_to_do(params, settings, a.runs_dir, digest, a.force):   # finished while this one waited
-            return 0
-        if a.notebook:   # the notebook's kernel finds the lock held for it (`hold_run_lock`)
-            with environ(LDMISS_RUN_LOCK_HELD=str(home)):
-                return run_notebook(params, a.runs_dir, over, not a.no_recompute)
-        return _run_here(params, a.runs_dir, over, not a.no_recompute, ap.prog)
+    return run_one(params, settings, over, a.runs_dir, notebook=a.notebook, recompute=not a.no_recompute,
+                   force=a.force, dry_run=a.dry_run, confirm=a.confirm, executor=o['executor'], prog=ap.prog)
 
 # %% ../nbs/13_sweep.ipynb #74d98bcc
 #| eval: false
