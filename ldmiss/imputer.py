@@ -239,7 +239,7 @@ class LDMissImputer:
             draws = as_float_tensor(self.sample(X, n_draws, generator))
             lo, hi = draw_interval(draws, level)
             if calibration == 'holdout':
-                lo, hi = self._widen(self.conformal[level], draws, lo, hi, self._ties(lo))
+                lo, hi = self._widen(self.conformal[level], draws, lo, hi)
             return _like(X, mask, lo), _like(X, mask, hi)
         seen, hidden = hide_observed(mask, hide, torch.Generator().manual_seed(stable_seed(self.seed, 'hide')))
         if int(hidden.sum()) < min_calibration(level):
@@ -248,20 +248,15 @@ class LDMissImputer:
         draws = self.sample(torch.where(seen, x, torch.nan), n_draws, generator)   # one pass: hidden pixels too
         lo, hi = draw_interval(draws, level)
         mean, std = draw_mean_std(draws)
-        c = conformalize(x[hidden], level, score, lo=lo[hidden], hi=hi[hidden], mean=mean[hidden], std=std[hidden],
-                         randomize=True)
-        lo, hi = self._widen(c, draws, lo, hi, self._ties(lo))
+        c = conformalize(x[hidden], level, score, lo=lo[hidden], hi=hi[hidden], mean=mean[hidden], std=std[hidden])
+        lo, hi = self._widen(c, draws, lo, hi)
         return _like(X, mask, lo), _like(X, mask, hi)
 
     @staticmethod
-    def _widen(c: Conformal, draws: torch.Tensor, lo: torch.Tensor, hi: torch.Tensor, ties: torch.Generator) -> tuple:
-        "The intervals widened by `c` (the draws' mean and spread where its score is scaled), ties broken by `ties`."
+    def _widen(c: Conformal, draws: torch.Tensor, lo: torch.Tensor, hi: torch.Tensor) -> tuple:
+        "The intervals widened by `c` (the draws' mean and spread where its score is scaled)."
         mean, std = draw_mean_std(draws)
-        return c.interval(lo=lo, hi=hi, mean=mean, std=std, generator=ties)
-
-    def _ties(self, like: torch.Tensor) -> torch.Generator:
-        "The generator that breaks ties at the conformal quantile, seeded by the imputer's seed: the same every call."
-        return torch.Generator(device=like.device).manual_seed(stable_seed(self.seed, 'ties'))
+        return c.interval(lo=lo, hi=hi, mean=mean, std=std)
 
     def calibrate(self, X_complete, rate: float = 0.5,  # each pixel masked with this probability (MCAR)
                   levels=(0.5, 0.9), n_draws: int = 20, score: str = 'additive',
@@ -284,7 +279,7 @@ class LDMissImputer:
         for v in levels:
             lo, hi = draw_interval(draws, v)
             self.conformal[v] = conformalize(x[hidden], v, score, lo=lo[hidden], hi=hi[hidden], mean=mean[hidden],
-                                             std=std[hidden], randomize=True)
+                                             std=std[hidden])
         return self
 
     def save(self, folder) -> Path:
@@ -404,8 +399,7 @@ def save_imputer(imputer: LDMissImputer, folder) -> Path:
         rec = dict(format=SAVE_FORMAT, params=params, settings=imputer.settings, image_shape=list(imputer.image_shape),
                    versions=versions, sha256=hashes)
         if imputer.conformal:   # `calibrate`'s widening per level, vouched for by the record's hash like the rest
-            rec['calibration'] = {f'{v:g}': dict(kind=c.kind, q=c.q, n=c.n, q_below=c.q_below, p_q=c.p_q)
-                                  for v, c in imputer.conformal.items()}
+            rec['calibration'] = {f'{v:g}': dict(kind=c.kind, q=c.q, n=c.n) for v, c in imputer.conformal.items()}
         atomic_write_json(new / 'imputer.json', {**rec, 'record_sha256': _record_hash(rec)})
         swap_in_folder(new, folder)
     finally:
@@ -440,6 +434,5 @@ def load_imputer(folder, device=None,  # None: CUDA when available
     shape = tuple(rec['image_shape'])
     imp.adopt(_build_model(imp.settings, shape, blobs), shape)
     saved = rec.get('calibration') or {}
-    imp.conformal = {float(v): Conformal(c['kind'], float(v), c['q'], c['n'], c.get('q_below'), c.get('p_q', 1.0))
-                     for v, c in saved.items()}   # records before ties were broken: one widening for all
+    imp.conformal = {float(v): Conformal(c['kind'], float(v), c['q'], c['n']) for v, c in saved.items()}
     return imp
