@@ -140,7 +140,8 @@ def prepare(nb, module=None):
     nb.cells = cells
     return nb
 
-MACHINE_PATH = re.compile(r'(?:/[\w.\-]+)+?/(?=(?:runs|nbs|ldmiss|scratch)/)')   # …/<repository>/ before its folders
+# an absolute path up to the repository's own folders: `/work/main/` of `/work/main/runs/…`
+MACHINE_PATH = re.compile(r'(?<![\w.\-/])(?:/[\w.\-]+)+?/(?=(?:runs|nbs|ldmiss|scratch|docs|_docs|\.venv)\b)')
 
 TEMPORARY = re.compile(r'(?<![\w.])/tmp/[\w.\-]+')   # a throw-away folder of a test or a study
 
@@ -197,8 +198,8 @@ class Site:
 
     def write_index(self):
         "`search.js`: every page's title and text, which the search box loads when first used (no server needed)."
-        (self.out / 'search.js').write_text('window.LDMISS_SEARCH = ' + json.dumps(self.index, ensure_ascii=False) + ';\n',
-                                           encoding='utf-8')
+        index = json.dumps(self.index, ensure_ascii=False)
+        (self.out / 'search.js').write_text(f'window.LDMISS_SEARCH = {index};\n', encoding='utf-8')
 
 def notebook_page(p: Path) -> str:
     "Where the page of an executed notebook under runs/ goes: beside it, as `<name>.ipynb.html` (the figures keep `.html`)."

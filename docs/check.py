@@ -2,7 +2,8 @@
 1280-pixel window, and fail on a console error, a page error, a request that leaves the machine, a broken internal
 link or image, a plotly figure that did not draw or whose legend falls outside the window, a page that scrolls
 sideways (the standalone figure files aside), a library page without its title, API documentation or with a hidden
-cell shown, or a search box that does not find the page a query names. Saves screenshots of the landing page and of a results figure into <site>/screenshots/.
+cell shown, or a search box that does not find the page a query names. Saves screenshots of the landing page and of
+a results figure into <site>/screenshots/.
 Skipped, with a message, where no chromium is installed.
 Usage: python docs/check.py [--site DIR]"""
 import importlib, inspect, os, re, shutil, sys, time
@@ -28,7 +29,8 @@ PAGE_FACTS = """() => ({
   images: [...document.querySelectorAll('img')].map(i => ({src: i.getAttribute('src').slice(0, 80), ok: i.complete && i.naturalWidth > 0})),
   plots: [...document.querySelectorAll('.plotly-graph-div')].map(d => ({id: d.id, drawn: !!d._fullLayout && !!d.querySelector('.main-svg')})),
   sideways: document.documentElement.scrollWidth - document.documentElement.clientWidth,
-  legends_out: [...document.querySelectorAll('.plotly-graph-div .legend')].filter(l => l.getBoundingClientRect().right > window.innerWidth + 1).length,
+  legends_out: [...document.querySelectorAll('.plotly-graph-div .legend')]
+    .filter(l => l.getBoundingClientRect().right > window.innerWidth + 1).length,
   h1: [...document.querySelectorAll('main.site h1')].map(h => h.textContent.replace('¶', '').trim()),
   heads: [...document.querySelectorAll('main.site h3')].map(h => h.textContent.replace('¶', '').trim()),
   text: document.querySelector('main.site') ? document.querySelector('main.site').innerText : '',
@@ -106,7 +108,8 @@ def search_problems(page, site: Path) -> list:
     try: page.wait_for_selector('nav.site ol.hits li a', timeout=10_000)
     except Exception: return [f'search: no hit for {SEARCH[0]!r}']
     hrefs = page.eval_on_selector_all('nav.site ol.hits li a', 'as => as.map(a => a.getAttribute("href"))')
-    return [] if any(h.endswith(SEARCH[1]) for h in hrefs) else [f'search: {SEARCH[0]!r} does not find {SEARCH[1]} ({hrefs[:5]})']
+    if any(h.endswith(SEARCH[1]) for h in hrefs): return []
+    return [f'search: {SEARCH[0]!r} does not find {SEARCH[1]} ({hrefs[:5]})']
 
 def screenshots(page, site: Path, shots: Path) -> dict:
     "The landing page, and the results page at its first figure (of MNIST MCAR, where there is one); what failed."
