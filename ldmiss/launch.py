@@ -121,7 +121,7 @@ def run_one(params: dict, settings: dict, overrides: dict, runs_dir=None,
             dry_run: bool = False,  # say the plan and the folder; run nothing
             confirm: bool = False,  # start quick or paper runs on this machine's CPU anyway
             executor='local', prog: str = 'python -m ldmiss.sweep') -> int:
-    "One checked run (`check_params`, settings after overrides): plan, complete or refused, then locked and run; exit code."
+    "One checked run (`check_params`, settings after overrides): its plan, then skipped, refused or run; the exit code."
     if dry_run or not notebook:   # the run notebook prints the plan itself, first thing
         print(plan(params, settings, overrides), flush=True)
     if dry_run:

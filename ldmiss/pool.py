@@ -57,7 +57,7 @@ def _interrupt_local(todo: list, status: dict, running: dict, log) -> None:
         f"{sum(k not in status for k, *_ in todo)} not started; the same command resumes from the cached stages")
 
 def run_local(todo: list, slots: list, log, status: dict | None = None) -> dict:
-    "Run `todo` [(key, argv, log path)] here, one per free slot, into `status` {key: 'done' | 'failed' | 'interrupted'}."
+    "Run `todo` [(key, argv, log path)] here, one per free slot; `status`: {key: 'done' | 'failed' | 'interrupted'}."
     running, status = {}, {} if status is None else status   # slot: (key, process, log file)
     def reap(block: bool):
         for slot, (key, proc, logf) in list(running.items()):
