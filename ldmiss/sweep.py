@@ -177,7 +177,7 @@ def _run_state(r: dict) -> tuple:
     return 'pending', where
 
 def sweep_status(path: str | Path, log=print) -> dict:
-    "Read a `sweep.json` back: each run done, failed (its job raised, Slurm ended it, or it failed here), interrupted or pending."
+    "Read a `sweep.json` back: each run done, failed (here, by its job or by Slurm), interrupted or pending."
     record = json.loads(Path(path).read_text())
     res = dict(done=[], failed=[], pending=[], skipped=[], interrupted=[])
     for key, r in record['runs'].items():
