@@ -103,7 +103,7 @@ RUN_ARGS = --dataset $(call q,$(DATASET)) --mechanism $(call q,$(MECHANISM)) --p
   $(if $(NO_RECOMPUTE),--no-recompute) $(if $(DRY_RUN),--dry-run) $(if $(CONFIRM),--confirm)
 
 # One experiment through nbs/run.ipynb; prints the resolved profile and projected time first.
-# SAMPLER=dpm2m_sde N_STEPS=50 samples and imputes with fewer steps; SET="n_steps=7 ddpm.epochs=2" changes settings; NO_RECOMPUTE=1 stops at caches made with other settings; DRY_RUN=1 only checks.
+# SAMPLER=dpm2m_sde N_STEPS=50 samples and imputes with fewer steps; SET="n_steps=100 ddpm.epochs=2" changes settings; NO_RECOMPUTE=1 stops at caches made with other settings; DRY_RUN=1 only checks.
 run: env  ## one experiment through nbs/run.ipynb: RATE, SEED, PROFILE, DATASET, MECHANISM, SET, SAMPLER, N_STEPS
 	$(PY) -m ldmiss.sweep --notebook --rate $(call q,$(RATE)) --seed $(call q,$(SEED)) $(RUN_ARGS) $(if $(RECOMPUTE),--force)
 

@@ -30,7 +30,7 @@ if [ -d .whl ]; then   # installed beside the machine's own packages, never over
 fi
 if [ -n "${GPU_CHECK_TINY:-}" ]; then
   BENCH=(--profile smoke); PROFILE=smoke; RUNS=scratch
-  SET=(--set n_train=256 --set n_gen=20 --set n_impute=20 --set gen_batch=20 --set impute_batch=20 --set n_steps=3
+  SET=(--set n_train=256 --set n_gen=20 --set n_impute=20 --set gen_batch=20 --set impute_batch=20 --set n_steps=20
        --set ddpm.epochs=1 --set vae.epochs=1 --set ldm.epochs=1 --set diffputer.em_iters=1
        --set diffputer.epochs_per_m=1 --set n_draws=3)
 else

@@ -206,7 +206,7 @@ class Experiment:
     def __init__(self, dataset='mnist', mechanism='mcar', rate=0.5, seed=42, profile='auto',
                  runs_dir=None,  # None: $LDMISS_RUNS_DIR, else runs/ (relative paths from the project root)
                  settings: dict | None = None,  # default: the profile's
-                 overrides=None,  # changes to those settings: {'ddpm.epochs': 2} or 'n_steps=7 ddpm.epochs=2'
+                 overrides=None,  # changes to those settings: {'ddpm.epochs': 2} or 'n_steps=100 ddpm.epochs=2'
                  recompute: bool = True,  # False: a stage cached only for other settings stops the run
                  device=None, progress: bool = True, log=print,
                  methods: dict | None = None):  # the methods scored, by name (default `METHODS`; see `ldmiss.methods`)

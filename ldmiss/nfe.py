@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 import torch
 from .core import check_int, sync_device
-from .sampling import SAMPLERS, DEFAULT_SAMPLER, check_sampler
+from .sampling import SAMPLERS, DEFAULT_SAMPLER, GUIDED_MIN_STEPS, check_sampler, guidance_args
 from .metrics import score_images, imputation_metrics
 from .methods import method_names
 from .core import git_state
@@ -53,10 +53,12 @@ def _draw_images(exp: Experiment, task: str, method: str, nfe: int, sampler: str
     return torch.cat([fn(method, model, lo, min(count, lo + size), exp.gen('nfe', method, lo), n_steps=nfe,
                          sampler=sampler) for lo in range(0, count, size)])
 
-def _tasks(exp: Experiment, sampler: str) -> tuple:
-    "The (task, methods) a sampler is measured on: generation, and imputation where it can impute."
+def _tasks(exp: Experiment, sampler: str, nfe: int) -> tuple:
+    "The (task, methods) a sampler is measured on at `nfe`: generation, and imputation where it can impute."
     tasks = ('generation', 'imputation') if SAMPLERS[sampler].imputes else ('generation',)
-    return tuple((task, _studied(exp, task)) for task in tasks)
+    too_few = guidance_args(exp.settings)['guidance'] == 'rescaled' and nfe < GUIDED_MIN_STEPS   # it would diverge
+    return tuple((task, tuple(m for m in _studied(exp, task) if not (too_few and exp.methods[m].guided)))
+                 for task in tasks)
 
 def nfe_images(settings: dict,  # the run's settings
                n_images: int | None = None  # None: min(n_gen, n_impute, 1,000)
@@ -81,12 +83,12 @@ def nfe_study(exp: Experiment,  # a run whose networks are trained (their caches
     clf, ref = exp.classifier(), exp.ref_features()
     x, m = (t[:n] for t in exp.test_data())
     say, rows = log or (lambda msg: None), []
-    for task, methods in _tasks(exp, DEFAULT_SAMPLER):
+    for task, methods in _tasks(exp, DEFAULT_SAMPLER, GUIDED_MIN_STEPS):
         for meth in methods:
-            _draw_images(exp, task, meth, 2, DEFAULT_SAMPLER, min(n, 10))   # warm-up, untimed: loading, allocation
+            _draw_images(exp, task, meth, GUIDED_MIN_STEPS, DEFAULT_SAMPLER, min(n, 10))   # warm-up, untimed
     for sampler, nfe in grid:
         first = len(rows)
-        for task, methods in _tasks(exp, sampler):
+        for task, methods in _tasks(exp, sampler, nfe):
             for meth in methods:
                 sync_device(exp.device)
                 t0 = time.perf_counter()
@@ -96,9 +98,11 @@ def nfe_study(exp: Experiment,  # a run whose networks are trained (their caches
                 scores = (score_images(out, ref, clf, device=exp.device) if task == 'generation'
                           else imputation_metrics(out, x, m, clf, ref, device=exp.device))
                 rows.append(dict(task=task, method=meth, sampler=sampler, nfe=nfe, seconds_per_1000=secs, **scores))
+        skipped = set(_studied(exp, 'imputation')) - {m for t, ms in _tasks(exp, sampler, nfe) for m in ms}
         say(f'{sampler} at {nfe} NFE: ' + ', '.join(
             f"{r['method']} " + (f"FID {r['fid']:.1f}" if r['task'] == 'generation' else f"MSE {r['mse_missing']:.4f}")
-            for r in rows[first:]))
+            for r in rows[first:]) + (f' (guided imputation needs {GUIDED_MIN_STEPS} NFE)'
+                                      if skipped and SAMPLERS[sampler].imputes else ''))
     return dict(params=exp.params, settings=exp.settings, device=str(exp.device), graphs=exp.graphs, n_images=n,
                 reference=dict(sampler=DEFAULT_SAMPLER, nfe=reference) if reference else None,
                 grid=[list(g) for g in grid], git=git_state(),

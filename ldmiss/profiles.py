@@ -9,7 +9,8 @@ import torch
 from .core import check_int, check_choice
 from .data import DATASETS, FASHION_DIR
 from .masks import MECHANISMS, FILLS, check_rate, max_rate
-from .sampling import DEFAULT_SAMPLER, GUIDANCE_DEFAULTS, check_sampler, check_guidance
+from .sampling import (DEFAULT_SAMPLER, GUIDANCE_DEFAULTS, check_sampler, check_guidance, check_guided_steps,
+                             guidance_args)
 from .methods import MODELS
 
 # %% auto #0
@@ -192,6 +193,7 @@ def check_sampling_settings(s: dict) -> dict:
     check_int('setting n_steps', s['n_steps'], 2)
     check_sampler(s.get('sampler', DEFAULT_SAMPLER), graphs=bool(s.get('graphs')), impute=True)   # a run imputes
     check_guidance(*(s.get(k, v) for k, v in GUIDANCE_DEFAULTS.items()))
+    check_guided_steps(s['n_steps'], guidance_args(s)['guidance'], 'setting n_steps')   # before any training
     return s
 
 def check_settings(s: dict, image_shape=(1, 28, 28)) -> dict:

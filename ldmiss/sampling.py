@@ -12,10 +12,11 @@ from .core import check_int, check_choice, check_observed, check_generator, get_
 from .sde import VPSDE, append_dims
 
 # %% auto #0
-__all__ = ['GRIDS', 'DEFAULT_SAMPLER', 'SAMPLERS', 'GUIDANCES', 'GUIDANCE_DEFAULTS', 'Sampler', 'check_sampler',
-           'sampler_inputs', 'sampling_times', 'time_grid', 'sample_em', 'sample', 'impute_replacement',
-           'rescale_to_norm', 'check_guidance', 'guidance_args', 'guidance_inputs', 'impute_guided', 'HostGrid',
-           'host_grid', 'sample_dpm2m', 'sample_ddim', 'sample_dpm2m_sde']
+__all__ = ['GRIDS', 'DEFAULT_SAMPLER', 'SAMPLERS', 'GUIDANCES', 'GUIDANCE_DEFAULTS', 'GUIDED_MIN_STEPS', 'Sampler',
+           'check_sampler', 'sampler_inputs', 'sampling_times', 'time_grid', 'sample_em', 'sample',
+           'impute_replacement', 'rescale_to_norm', 'check_guidance', 'check_guided_steps', 'guidance_args',
+           'guidance_inputs', 'impute_guided', 'HostGrid', 'host_grid', 'sample_dpm2m', 'sample_ddim',
+           'sample_dpm2m_sde']
 
 # %% ../nbs/06_sampling.ipynb #a8a57e7a
 GRIDS = ('uniform', 'karras')   # uniform in t; EDM's ρ-grid in the noise level σ_t/α_t
@@ -260,6 +261,15 @@ def check_guidance(guidance: str, obs_noise) -> float:
         raise ValueError(f'obs_noise (the likelihood guidance σ_y) must be a positive number, got {obs_noise!r}')
     return float(obs_noise)
 
+GUIDED_MIN_STEPS = 20   # the fewest steps the rescaled guidance was stable at (exact Gaussians, MNIST): see below
+
+def check_guided_steps(n_steps: int, guidance: str, name: str = 'n_steps') -> int:
+    "`n_steps`, or `ValueError` where the rescaled guidance would take fewer than `GUIDED_MIN_STEPS` (it diverges)."
+    if guidance == 'rescaled' and n_steps < GUIDED_MIN_STEPS:
+        raise ValueError(f"{name}={n_steps} is below the {GUIDED_MIN_STEPS} steps the rescaled guidance needs (with "
+                         f"fewer it diverges); use at least {GUIDED_MIN_STEPS}, or guidance='likelihood'")
+    return n_steps
+
 def _guidance(score_fn, decoder, x, t, alpha, sigma, x_obs, mask, zero, eps, obs_noise=None):
     """The score at (x, t) and self-guidance ∇ log p(x_obs | Tweedie's x̂0) through the decoder: rescaled to ‖s‖, or
     (`obs_noise` σ_y given) the gradient of log N(x_obs; D(x̂0), (σ_y² + σ_t²) I)."""
@@ -309,6 +319,7 @@ def impute_guided(score_fn,  # `score_fn(x, t) -> tensor like x`, in the diffusi
     smp, grid, eta = _sampler_args(sampler, grid, graphs, eta, impute=True)
     dev, dtype = x_obs.device, x_obs.dtype
     check_generator(generator, dev)
+    check_guided_steps(n_steps, guidance)
     shape = x_obs.shape if decoder is None else (x_obs.shape[0], *latent_shape)
     zero = torch.zeros((), dtype=dtype, device=dev)
     with torch.no_grad():
