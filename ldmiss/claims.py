@@ -219,8 +219,15 @@ def verdicts(records: list, claims: dict | None = None, min_seeds: int = MIN_SEE
     "The verdict of every claim of `claims` (default `CLAIMS`) on a group of runs."
     return [judge(c, records, min_seeds) for c in (CLAIMS if claims is None else claims).values()]
 
-def claims_table(rows: list) -> str:
+def claims_table(rows: list,
+                 records: list | None = None,  # the group's runs: where no claim has its runs, one line names them
+                 min_seeds: int = MIN_SEEDS) -> str:
     "The verdicts as a Markdown table: claim, the paper's words, the rule, the gates at rate 0, the numbers, verdict."
+    if records is not None and all(r['verdict'] == 'not enough runs' for r in rows):
+        s, rates = Scores(records), sorted({r for c in CLAIMS.values() for r in c.rates})
+        have = ', '.join(f'{n} at {r:g}' for r in rates if (n := len(s.seeds(r)))) or 'none'
+        return (f"**No verdict**: each claim needs {min_seeds} complete runs at every training rate it names (of "
+                f"{', '.join(f'{r:g}' for r in rates)}); this group has {have}.")
     lines = ['| claim | the paper | checked as | gates at rate 0 | numbers (means over seeds) | verdict |',
              '|---|---|---|---|---|---|']
     lines += [f"| {r['claim']} | {r['text']} | {r['rule']} | {r.get('gates') or '—'} | {r['numbers']} "
