@@ -14,10 +14,10 @@ from .sampling import (DEFAULT_SAMPLER, GUIDANCE_DEFAULTS, check_sampler, check_
 from .methods import MODELS
 
 # %% auto #0
-__all__ = ['PROFILES', 'CPU_PROFILES', 'PRECISIONS', 'CPU_N_PROB', 'DATASET_SIZES', 'POSITIVE', 'resolve_profile',
-           'check_params', 'run_defaults', 'profile_settings', 'flatten_settings', 'parse_value', 'parse_overrides',
-           'apply_overrides', 'check_sampling_settings', 'check_settings', 'run_overrides', 'settings_digest',
-           'settings_diff']
+__all__ = ['PROFILES', 'CPU_PROFILES', 'PRECISIONS', 'CPU_N_PROB', 'PILOT_SEEDS', 'DATASET_SIZES', 'POSITIVE',
+           'resolve_profile', 'check_params', 'is_pilot', 'run_defaults', 'profile_settings', 'flatten_settings',
+           'parse_value', 'parse_overrides', 'apply_overrides', 'check_sampling_settings', 'check_settings',
+           'run_overrides', 'settings_digest', 'settings_diff']
 
 # %% ../nbs/10b_profiles.ipynb #5aed491f
 PROFILES = ('smoke', 'cpu', 'quick', 'paper')
@@ -56,6 +56,11 @@ def check_params(dataset: str, mechanism: str, rate, seed, profile: str) -> dict
 # a run's `precision`: every network in float32, or under bf16 autocast (weights, optimiser, EMA, loss and SDE in fp32)
 PRECISIONS = ('fp32', 'bf16')
 CPU_N_PROB = 50   # the cpu profile's test images drawn n_draws times (its epochs: `CPU_EPOCHS`, the models')
+PILOT_SEEDS = {'cpu': 41}   # the seed of a profile's pilot run: its sizes were chosen on it, so it is never a grid seed
+
+def is_pilot(params: dict) -> bool:
+    "Whether a run is its profile's pilot, which the figures and the claims leave out (they judge the grid alone)."
+    return PILOT_SEEDS.get(params['profile']) == params['seed']
 
 def run_defaults(profile: str) -> dict:
     "A profile's run-level settings: sizes, sampler, guidance, fill and precision (each model's group is its own)."
