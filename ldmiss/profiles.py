@@ -10,7 +10,7 @@ from .core import check_int, check_choice
 from .data import DATASETS, FASHION_DIR
 from .masks import MECHANISMS, FILLS, check_rate, max_rate
 from .sampling import (DEFAULT_SAMPLER, GUIDANCE_DEFAULTS, check_sampler, check_guidance, check_guided_steps,
-                             guidance_args)
+                            guidance_args)
 from .methods import MODELS
 
 # %% auto #0
