@@ -286,8 +286,9 @@ def sampling_rates(nets: dict, sde: VPSDE, s: dict, dev: torch.device, seed: int
 def imputation_fn(method: str, vae, x: torch.Tensor, m: torch.Tensor):
     "`impute(score, sde, **options)`: the imputer `ldmiss.methods` runs for `method`, on `x` in [0, 1] with mask `m`."
     x_obs = to_net(zero_impute(x, m))
-    return dict(ldm_guidance=lambda sf, sde, **kw: impute_ldm(sf, sde, vae, x, m, **kw),   # guided through the decoder
-                ddpm_guidance=lambda sf, sde, **kw: impute_guided(sf, sde, x_obs, m, **kw),
+    rates = dict(min_steps=2)   # a benchmark times steps and uses no result: fewer than guided imputation may take
+    return dict(ldm_guidance=lambda sf, sde, **kw: impute_ldm(sf, sde, vae, x, m, **rates, **kw),   # via decoder
+                ddpm_guidance=lambda sf, sde, **kw: impute_guided(sf, sde, x_obs, m, **rates, **kw),
                 ddpm_replacement=lambda sf, sde, **kw: impute_replacement(sf, sde, x_obs, m, **kw))[method]
 
 def imputation_rates(nets: dict, sde: VPSDE, s: dict, dev: torch.device, seed: int = 0) -> dict:

@@ -15,7 +15,7 @@ from .masks import zero_impute
 from .sde import VPSDE, denoising_batch_loss, eps_score_fn
 from .unet import UNet, LATENT_UNET
 from .train import fit_network, TrainResult, TRAIN_KEYS
-from .sampling import DEFAULT_SAMPLER, sample, impute_guided
+from .sampling import DEFAULT_SAMPLER, GUIDED_MIN_STEPS, sample, impute_guided
 from .vae import VAE, VAE_CONFIGS, vae_loss, encode_images, set_latent_scale
 
 # %% auto #0
@@ -32,14 +32,16 @@ def impute_ldm(score_fn,  # score of the latent diffusion model, in its scaled l
                graphs: bool = False,  # replay each guided step (U-Net and decoder, both passes) as one CUDA graph
                sampler: str = DEFAULT_SAMPLER,  # one of `ldmiss.sampling.SAMPLERS`
                guidance: str = 'rescaled',  # one of `ldmiss.sampling.GUIDANCES`
-               obs_noise: float = 0.8  # σ_y of the 'likelihood' guidance, in the network's [−1, 1] pixel units
+               obs_noise: float = 0.8,  # σ_y of the 'likelihood' guidance, in the network's [−1, 1] pixel units
+               min_steps: int = GUIDED_MIN_STEPS  # the rescaled guidance's fewest steps: lower only to time steps
               ) -> torch.Tensor:
     "LDMiss imputation of `x` in [0, 1]: latent self-guidance through the decoder; observed pixels kept."
     x_obs = to_net(zero_impute(x, mask, fill))
     vae.eval().requires_grad_(False)
     out = impute_guided(score_fn, sde, x_obs, mask, decoder=vae.decode_scaled,
                         latent_shape=(vae.z_channels, x.shape[-2] // 4, x.shape[-1] // 4), n_steps=n_steps,
-                        generator=generator, graphs=graphs, sampler=sampler, guidance=guidance, obs_noise=obs_noise)
+                        generator=generator, graphs=graphs, sampler=sampler, guidance=guidance, obs_noise=obs_noise,
+                        min_steps=min_steps)
     return torch.where(mask, x, from_net(out).clamp(0, 1))
 
 @torch.no_grad()

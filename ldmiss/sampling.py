@@ -263,11 +263,11 @@ def check_guidance(guidance: str, obs_noise) -> float:
 
 GUIDED_MIN_STEPS = 20   # the fewest steps the rescaled guidance was stable at (exact Gaussians, MNIST): see below
 
-def check_guided_steps(n_steps: int, guidance: str, name: str = 'n_steps') -> int:
-    "`n_steps`, or `ValueError` where the rescaled guidance would take fewer than `GUIDED_MIN_STEPS` (it diverges)."
-    if guidance == 'rescaled' and n_steps < GUIDED_MIN_STEPS:
-        raise ValueError(f"{name}={n_steps} is below the {GUIDED_MIN_STEPS} steps the rescaled guidance needs (with "
-                         f"fewer it diverges); use at least {GUIDED_MIN_STEPS}, or guidance='likelihood'")
+def check_guided_steps(n_steps: int, guidance: str, name: str = 'n_steps', minimum: int = GUIDED_MIN_STEPS) -> int:
+    "`n_steps`, or `ValueError` where the rescaled guidance would take fewer than `minimum` (with fewer it diverges)."
+    if guidance == 'rescaled' and n_steps < minimum:
+        raise ValueError(f"{name}={n_steps} is below the {minimum} steps the rescaled guidance needs (with "
+                         f"fewer it diverges); use at least {minimum}, or guidance='likelihood'")
     return n_steps
 
 def _guidance(score_fn, decoder, x, t, alpha, sigma, x_obs, mask, zero, eps, obs_noise=None):
@@ -308,7 +308,8 @@ def impute_guided(score_fn,  # `score_fn(x, t) -> tensor like x`, in the diffusi
                   progress: bool = False,  # show a tqdm bar over steps
                   sampler: str = DEFAULT_SAMPLER, grid: str | None = None, eta: float | None = None,  # as for `sample`
                   guidance: str = 'rescaled',  # one of `GUIDANCES`: rescaled to ‖s‖ (the paper), or 'likelihood'
-                  obs_noise: float = 0.8  # σ_y of the 'likelihood' guidance, in `x_obs` units
+                  obs_noise: float = 0.8,  # σ_y of the 'likelihood' guidance, in `x_obs` units
+                  min_steps: int = GUIDED_MIN_STEPS  # the rescaled guidance's fewest steps: lower only to time steps
                  ) -> torch.Tensor:
     "Complete `x_obs` by self-guided reverse sampling (rescaled or likelihood guidance), observed entries kept."
     sigma_y = check_guidance(guidance, obs_noise)
@@ -319,7 +320,7 @@ def impute_guided(score_fn,  # `score_fn(x, t) -> tensor like x`, in the diffusi
     smp, grid, eta = _sampler_args(sampler, grid, graphs, eta, impute=True)
     dev, dtype = x_obs.device, x_obs.dtype
     check_generator(generator, dev)
-    check_guided_steps(n_steps, guidance)
+    check_guided_steps(n_steps, guidance, minimum=check_int('min_steps', min_steps, 2))
     shape = x_obs.shape if decoder is None else (x_obs.shape[0], *latent_shape)
     zero = torch.zeros((), dtype=dtype, device=dev)
     with torch.no_grad():
